@@ -1,0 +1,44 @@
+# The project's stable interface. Every target installs what it needs itself.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export NX_DAEMON ?= false
+export NX_TUI ?= false
+export NX_NO_CLOUD ?= true
+NX := npx nx
+RUN_MANY := $(NX) run-many --outputStyle=stream
+
+.PHONY: help install generate check-generated build lint typecheck test-unit test-integration test
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
+
+# npm ci only when package-lock.json changed since the last install.
+node_modules/.install-stamp: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.install-stamp ## install the pinned npm dependencies (npm ci)
+
+generate: install ## regenerate libs/crd-types and deploy/base/crds from the schemas
+	$(NX) run crd-types:generate
+
+check-generated: install ## fail when generated code differs from a fresh generation
+	$(NX) run crd-types:check-generated
+
+build: install ## build every project
+	$(RUN_MANY) -t build
+
+lint: install ## eslint with module boundaries
+	$(RUN_MANY) -t lint
+
+typecheck: install ## tsc --noEmit for every project
+	$(RUN_MANY) -t typecheck
+
+test-unit: install ## unit tests (pure logic)
+	$(RUN_MANY) -t test --parallel=1
+
+test-integration: install ## integration tests (real apiserver + Azure emulator)
+	$(RUN_MANY) -t integration --parallel=1
+
+test: install ## everything: generated-code check, lint, typecheck, unit, integration, e2e; prints "N passed, N failed"
+	bash tools/scripts/test-all.sh

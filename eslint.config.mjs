@@ -1,0 +1,72 @@
+// Lint rules for the whole workspace. Module boundaries make the layering in docs/adr/0001 real.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    ignores: ['**/node_modules', '**/dist', '**/.local', '**/.nx', 'libs/crd-types/src/generated/**'],
+  },
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            // Layers: types <- domain <- adapters/platform <- apps; tools may use libs, never apps.
+            { sourceTag: 'type:types', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:types'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:types'] },
+            {
+              sourceTag: 'type:adapter',
+              onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform'],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform', 'type:adapter'],
+            },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform', 'type:adapter', 'type:tool'],
+            },
+            // MIC and NMI never import each other's code.
+            { sourceTag: 'scope:mic', notDependOnLibsWithTags: ['scope:nmi'] },
+            { sourceTag: 'scope:nmi', notDependOnLibsWithTags: ['scope:mic'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/explicit-module-boundary-types': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      complexity: ['error', 12],
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'no-console': 'error',
+    },
+  },
+  {
+    // Tests may be long and talk to the console of a test runner.
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/testing/**/*.ts'],
+    rules: {
+      'max-lines': 'off',
+      '@typescript-eslint/explicit-module-boundary-types': 'off',
+    },
+  },
+  {
+    // Command-line entry points print to the terminal on purpose.
+    files: ['**/cli.ts', '**/cli/**/*.ts', 'tools/**/scripts/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  prettier,
+];

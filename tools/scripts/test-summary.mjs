@@ -1,0 +1,30 @@
+// Sums every jest JSON result in .local/test-results and prints the one line CI reads:
+// "N passed, N failed". Exits non-zero when a test failed, a suite failed to run, or nothing ran.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dir = join(root, '.local', 'test-results');
+const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+let passed = 0;
+let failed = 0;
+let brokenSuites = 0;
+for (const file of files.sort()) {
+  const r = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  brokenSuites += r.numRuntimeErrorTestSuites ?? 0;
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  console.log(
+    `  ${file.replace(/\.json$/, '').padEnd(40)} ${r.numPassedTests} passed, ${r.numFailedTests} failed` +
+      (skipped ? `, ${skipped} skipped` : '') +
+      (r.numRuntimeErrorTestSuites ? `, ${r.numRuntimeErrorTestSuites} suites did not run` : ''),
+  );
+}
+console.log(`${passed} passed, ${failed} failed`);
+if (failed > 0 || brokenSuites > 0) process.exit(1);
+if (passed === 0) {
+  console.error('no test ran');
+  process.exit(1);
+}
