@@ -7,7 +7,7 @@ export NX_NO_CLOUD ?= true
 NX := npx nx
 RUN_MANY := $(NX) run-many --outputStyle=stream
 
-.PHONY: help install generate check-generated build lint typecheck test-unit test-integration test
+.PHONY: help install generate check-generated build lint typecheck test-unit test-integration test emulator envtest cluster-up cluster-down
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -37,8 +37,20 @@ typecheck: install ## tsc --noEmit for every project
 test-unit: install ## unit tests (pure logic)
 	$(RUN_MANY) -t test --parallel=1
 
-test-integration: install ## integration tests (real apiserver + Azure emulator)
+test-integration: install envtest ## integration tests (real apiserver + Azure emulator)
 	$(RUN_MANY) -t integration --parallel=1
 
 test: install ## everything: generated-code check, lint, typecheck, unit, integration, e2e; prints "N passed, N failed"
 	bash tools/scripts/test-all.sh
+
+emulator: install ## run the Azure emulator (IMDS, Entra ID, ARM) standalone with the example world; ARGS=... for more
+	npx tsx tools/azure-emulator/src/cli.ts --seed tools/azure-emulator/examples/world.yaml $(ARGS)
+
+envtest: ## build kube-apiserver and etcd from their Go modules into ~/.cache/pod-identity-envtest (no-op when built)
+	bash tools/envtest/build.sh
+
+cluster-up: install envtest ## start a local control plane in the background; writes .local/kubeconfig
+	npx tsx tools/envtest/src/cli.ts cluster-up
+
+cluster-down: install ## stop the control plane started by cluster-up
+	npx tsx tools/envtest/src/cli.ts cluster-down

@@ -3,6 +3,33 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+// Layers: types <- domain <- adapters/platform <- apps; tools may use libs, never apps. Tests may also
+// use the tools (envtest, the Azure emulator) that start real dependencies; shipped code may not.
+function boundaries({ testsMayUseTools }) {
+  const tool = testsMayUseTools ? ['type:tool'] : [];
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'type:types', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:types', ...tool] },
+      { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:types', ...tool] },
+      { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform', ...tool] },
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform', 'type:adapter', ...tool],
+      },
+      {
+        sourceTag: 'type:tool',
+        onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform', 'type:adapter', 'type:tool'],
+      },
+      // MIC and NMI never import each other's code.
+      { sourceTag: 'scope:mic', notDependOnLibsWithTags: ['scope:nmi'] },
+      { sourceTag: 'scope:nmi', notDependOnLibsWithTags: ['scope:mic'] },
+    ],
+  };
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -16,34 +43,7 @@ export default [
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            // Layers: types <- domain <- adapters/platform <- apps; tools may use libs, never apps.
-            { sourceTag: 'type:types', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:types'] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:types'] },
-            {
-              sourceTag: 'type:adapter',
-              onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform'],
-            },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform', 'type:adapter'],
-            },
-            {
-              sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform', 'type:adapter', 'type:tool'],
-            },
-            // MIC and NMI never import each other's code.
-            { sourceTag: 'scope:mic', notDependOnLibsWithTags: ['scope:nmi'] },
-            { sourceTag: 'scope:nmi', notDependOnLibsWithTags: ['scope:mic'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries({ testsMayUseTools: false })],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
@@ -59,6 +59,7 @@ export default [
     // Tests may be long and talk to the console of a test runner.
     files: ['**/*.spec.ts', '**/test/**/*.ts', '**/testing/**/*.ts'],
     rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries({ testsMayUseTools: true })],
       'max-lines': 'off',
       '@typescript-eslint/explicit-module-boundary-types': 'off',
     },

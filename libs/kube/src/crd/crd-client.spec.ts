@@ -1,0 +1,112 @@
+import type { AzureAssignedIdentity, AzureIdentity } from '@pod-identity/crd-types';
+import { KubeApiError } from '../http/errors';
+import { crdPath, normalizeCrd } from './crd-client';
+import { applyFinalizerChange } from './finalizers';
+
+describe('crdPath', () => {
+  it('builds collection and item paths from the crd-types constants', () => {
+    expect(crdPath('AzureIdentity')).toBe('/apis/aadpodidentity.k8s.io/v1/azureidentities');
+    expect(crdPath('AzureAssignedIdentity', 'default', 'p-default-id')).toBe(
+      '/apis/aadpodidentity.k8s.io/v1/namespaces/default/azureassignedidentities/p-default-id',
+    );
+  });
+});
+
+describe('normalizeCrd', () => {
+  it('folds legacy PascalCase fields of identities and bindings', () => {
+    const legacy = {
+      metadata: { name: 'i' },
+      spec: { Type: 0, ResourceID: '/r', ClientID: 'c' },
+    } as AzureIdentity;
+    expect(normalizeCrd('AzureIdentity', legacy).spec).toEqual({ type: 0, resourceID: '/r', clientID: 'c' });
+    const binding = normalizeCrd('AzureIdentityBinding', {
+      metadata: {},
+      spec: { AzureIdentity: 'i', Selector: 's' },
+    });
+    expect(binding.spec).toEqual({ azureIdentity: 'i', selector: 's' });
+  });
+
+  it('normalises the identity and binding embedded in an AzureAssignedIdentity', () => {
+    const assigned = {
+      metadata: { name: 'a' },
+      spec: {
+        pod: 'p',
+        podNamespace: 'ns',
+        nodename: 'n',
+        azureIdentityRef: { metadata: {}, spec: { ClientID: 'c', ResourceID: '/r' } },
+        azureBindingRef: { metadata: {}, spec: { Selector: 's', AzureIdentity: 'i' } },
+      },
+    } as unknown as AzureAssignedIdentity;
+    const out = normalizeCrd('AzureAssignedIdentity', assigned);
+    expect(out.spec.azureIdentityRef?.spec).toEqual({ type: 0, clientID: 'c', resourceID: '/r' });
+    expect(out.spec.azureBindingRef?.spec).toEqual({ selector: 's', azureIdentity: 'i' });
+  });
+});
+
+describe('applyFinalizerChange', () => {
+  type Obj = { metadata: { finalizers?: string[]; resourceVersion: string } };
+
+  function fakeClient(initial: Obj | undefined, conflicts = 0) {
+    let obj = initial;
+    const patches: unknown[] = [];
+    return {
+      patches,
+      get current(): Obj | undefined {
+        return obj;
+      },
+      get: async () => {
+        if (!obj) throw new KubeApiError(404, 'NotFound', 'gone');
+        return structuredClone(obj);
+      },
+      mergePatch: async (_ns: string, _name: string, patch: Record<string, unknown>) => {
+        patches.push(patch);
+        if (conflicts-- > 0) throw new KubeApiError(409, 'Conflict', 'stale');
+        const finalizers = (patch.metadata as { finalizers: string[] | null }).finalizers;
+        obj = {
+          metadata: {
+            finalizers: finalizers ?? undefined,
+            resourceVersion: String(Number(obj?.metadata.resourceVersion) + 1),
+          },
+        };
+        return structuredClone(obj);
+      },
+    };
+  }
+
+  const add = (list: readonly string[]): readonly string[] => (list.includes('f') ? list : [...list, 'f']);
+  const remove = (list: readonly string[]): readonly string[] => list.filter((x) => x !== 'f');
+
+  it('adds with a conditional patch carrying the resourceVersion', async () => {
+    const client = fakeClient({ metadata: { finalizers: ['other'], resourceVersion: '5' } });
+    await applyFinalizerChange(client, 'ns', 'n', add);
+    expect(client.patches).toEqual([{ metadata: { finalizers: ['other', 'f'], resourceVersion: '5' } }]);
+  });
+
+  it('does nothing when already in the wanted state', async () => {
+    const client = fakeClient({ metadata: { finalizers: ['f'], resourceVersion: '5' } });
+    await applyFinalizerChange(client, 'ns', 'n', add);
+    expect(client.patches).toEqual([]);
+  });
+
+  it('retries on conflict from a fresh read, then gives up after 5 attempts', async () => {
+    const client = fakeClient({ metadata: { resourceVersion: '5' } }, 2);
+    await applyFinalizerChange(client, 'ns', 'n', add);
+    expect(client.patches).toHaveLength(3);
+    expect(client.current?.metadata.finalizers).toEqual(['f']);
+    const stubborn = fakeClient({ metadata: { resourceVersion: '5' } }, 10);
+    await expect(applyFinalizerChange(stubborn, 'ns', 'n', add)).rejects.toMatchObject({ statusCode: 409 });
+    expect(stubborn.patches).toHaveLength(5);
+  });
+
+  it('removes the last finalizer with null, and tolerates a missing object when asked', async () => {
+    const client = fakeClient({ metadata: { finalizers: ['f'], resourceVersion: '5' } });
+    await applyFinalizerChange(client, 'ns', 'n', remove);
+    expect(client.patches).toEqual([{ metadata: { finalizers: null, resourceVersion: '5' } }]);
+    await expect(
+      applyFinalizerChange(fakeClient(undefined), 'ns', 'n', remove, { missingOk: true }),
+    ).resolves.toBeUndefined();
+    await expect(applyFinalizerChange(fakeClient(undefined), 'ns', 'n', remove)).rejects.toMatchObject({
+      statusCode: 404,
+    });
+  });
+});

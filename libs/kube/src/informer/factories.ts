@@ -1,0 +1,74 @@
+// Ready-made informers for what MIC and NMI watch.
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { Kind } from '@pod-identity/crd-types';
+import { crdPath, type CrdObjects, normalizeCrd } from '../crd/crd-client';
+import type { KubeHttp } from '../http/kube-http';
+import { Informer, type InformerOptions } from './informer';
+import { httpListerWatcher, type ResourceSelectors } from './lister-watcher';
+
+export type InformerTuning<T> = Omit<InformerOptions<unknown, T>, 'listerWatcher' | 'transform'>;
+
+/** Name of the pod-IP index that podInformer adds. */
+export const POD_IP_INDEX = 'podIP';
+
+/** Every IP of a pod (status.podIPs, else status.podIP): IPv4 and IPv6. */
+export function podIps(pod: V1Pod): string[] {
+  const ips = (pod.status?.podIPs ?? []).map((p) => p.ip).filter((ip): ip is string => Boolean(ip));
+  if (pod.status?.podIP && !ips.includes(pod.status.podIP)) ips.push(pod.status.podIP);
+  return ips;
+}
+
+export interface PodInformerOptions extends ResourceSelectors, InformerTuning<V1Pod> {
+  /** Omit for all namespaces. */
+  readonly namespace?: string;
+}
+
+/**
+ * Pods, indexed by IP under POD_IP_INDEX. NMI: fieldSelector `spec.nodeName=<node>`;
+ * MIC: labelSelector `aadpodidbinding`.
+ */
+export function podInformer(http: KubeHttp, options: PodInformerOptions = {}): Informer<V1Pod> {
+  const { namespace, labelSelector, fieldSelector, indexes, ...tuning } = options;
+  const path = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods` : '/api/v1/pods';
+  return new Informer<V1Pod>({
+    ...tuning,
+    listerWatcher: httpListerWatcher<V1Pod>(http, { path, labelSelector, fieldSelector }),
+    indexes: { [POD_IP_INDEX]: podIps, ...indexes },
+  });
+}
+
+export function nodeInformer(
+  http: KubeHttp,
+  options: ResourceSelectors & InformerTuning<V1Node> = {},
+): Informer<V1Node> {
+  const { labelSelector, fieldSelector, ...tuning } = options;
+  return new Informer<V1Node>({
+    ...tuning,
+    listerWatcher: httpListerWatcher<V1Node>(http, { path: '/api/v1/nodes', labelSelector, fieldSelector }),
+  });
+}
+
+export interface CrdInformerOptions<K extends Kind> extends ResourceSelectors, InformerTuning<CrdObjects[K]> {
+  readonly namespace?: string;
+}
+
+/**
+ * One of our CRDs, normalised on the way in. NMI: AzureAssignedIdentity with labelSelector
+ * `nodename=<node>` (NODENAME_LABEL).
+ */
+export function crdInformer<K extends Kind>(
+  http: KubeHttp,
+  kind: K,
+  options: CrdInformerOptions<K> = {},
+): Informer<CrdObjects[K], unknown> {
+  const { namespace, labelSelector, fieldSelector, ...tuning } = options;
+  return new Informer<CrdObjects[K], unknown>({
+    ...tuning,
+    listerWatcher: httpListerWatcher<unknown>(http, {
+      path: crdPath(kind, namespace),
+      labelSelector,
+      fieldSelector,
+    }),
+    transform: (raw) => normalizeCrd(kind, raw),
+  });
+}

@@ -1,0 +1,23 @@
+export { binDir, locateBinaries, readVersions, type Binaries, type EnvtestVersions } from './binaries';
+export {
+  startControlPlane,
+  type ControlPlane,
+  type ControlPlaneOptions,
+  type ControlPlanePorts,
+} from './control-plane';
+export {
+  BinariesMissingError,
+  EnvtestError,
+  PortInUseError,
+  ProcessExitedError,
+  StartupTimeoutError,
+} from './errors';
+export { makeKubeConfig, writeKubeconfig } from './kubeconfig';
+export {
+  requestServiceAccountToken,
+  serviceAccountKubeConfig,
+  type ServiceAccountTokenOptions,
+} from './service-account';
+export { ENVTEST_KUBECONFIG, envtestKubeConfig } from './jest/env';
+export { testNamespace, type TestNamespace } from './jest/test-namespace';
+export { defaultCrdDir, installCrds, readCrds } from './crds';
