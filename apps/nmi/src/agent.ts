@@ -1,0 +1,92 @@
+// The running agent: starts informers, the metadata endpoint, probes and metrics, and the interception
+// loop; stops them in reverse order on shutdown, draining requests. Interception rules stay in place.
+import { startProbeServer, type ProbeServer } from '@pod-identity/platform';
+import type { RunningServer } from './http/server';
+import { startServer } from './http/server';
+import { InterceptionLoop, interceptionManager, kubenetGuard } from './node-net/interception';
+import type { CommandRunner } from './node-net/iptables';
+import { type Outside, wire, type Wired } from './wiring';
+
+export interface AgentOptions extends Outside {
+  /** Runs iptables/conntrack (tests inject a fake; default: the real binaries). */
+  readonly commandRunner?: CommandRunner;
+}
+
+export interface AgentEndpoints {
+  readonly port: number;
+  readonly probePort: number;
+  readonly metricsPort: number;
+}
+
+export class NmiAgent {
+  private readonly wired: Wired;
+  private server: RunningServer | undefined;
+  private probes: ProbeServer[] = [];
+  private interception: InterceptionLoop | undefined;
+  private stopping = false;
+
+  constructor(private readonly options: AgentOptions) {
+    this.wired = wire(options);
+  }
+
+  get cache(): Wired['cache'] {
+    return this.wired.cache;
+  }
+
+  ready(): boolean {
+    if (this.stopping) return false;
+    const synced = this.wired.feeds.every((f) => f.synced());
+    return synced && (this.interception === undefined || this.interception.inPlace());
+  }
+
+  async start(): Promise<AgentEndpoints> {
+    const { config, logger } = this.options;
+    for (const w of config.warnings) logger.warn(w);
+    await kubenetGuard(config, logger);
+    logger.warn('pods that keep NET_RAW can spoof other pods\' IPs on bridge networks; drop NET_RAW in workloads (see docs/security.md)');
+    await Promise.all(this.wired.feeds.map((f) => f.start()));
+    this.server = await startServer(this.wired.app, {
+      host: config.listenAddress,
+      port: config.port,
+      maxHeaderBytes: 8 * 1024,
+      requestTimeoutMs: config.requestTimeoutMs,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5_000,
+    });
+    await this.startProbes();
+    if (config.iptables.manage) {
+      this.interception = new InterceptionLoop(config, interceptionManager(config, this.options.commandRunner), this.options.clock, logger, this.wired.metrics, this.options.commandRunner);
+      await this.interception.start();
+    }
+    const endpoints = { port: this.server.port, probePort: this.probes[0]?.port ?? 0, metricsPort: this.probes[this.probes.length - 1]?.port ?? 0 };
+    logger.info({ node: config.node, mode: config.mode, listen: `${config.listenAddress}:${this.server.port}`, forceNamespaced: config.forceNamespaced, ...endpoints }, 'nmi started');
+    return endpoints;
+  }
+
+  /** Graceful: unready, stop accepting, drain (bounded), then stop watches. Rules are left in place. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const { config, logger } = this.options;
+    logger.info('nmi stopping: draining requests (interception rules stay in place)');
+    await this.server?.close(config.shutdownGraceMs);
+    await this.interception?.close();
+    await Promise.all(this.wired.feeds.map((f) => f.stop().catch(() => undefined)));
+    await Promise.all(this.probes.map((p) => p.close()));
+    logger.info('nmi stopped');
+  }
+
+  private async startProbes(): Promise<void> {
+    const { config, registry } = this.options;
+    const readinessChecks = { ready: () => this.ready() };
+    const host = config.probeAddress;
+    if (config.probePort === config.metricsPort && config.probePort !== 0) {
+      this.probes = [await startProbeServer({ port: config.probePort, host, registry, readinessChecks })];
+      return;
+    }
+    this.probes = [
+      await startProbeServer({ port: config.probePort, host, readinessChecks }),
+      await startProbeServer({ port: config.metricsPort, host, registry }),
+    ];
+  }
+}

@@ -1,0 +1,57 @@
+// The listening socket for the metadata endpoint: bounded header size, timeouts for slow clients, and a
+// graceful close that lets requests in flight finish (bounded) before connections are cut.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
+
+export interface ServerOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Bytes for the request line plus headers (Node answers 431 above it). */
+  readonly maxHeaderBytes: number;
+  /** Whole request, headers included (slow clients are cut). */
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly host: string;
+  /** Stops accepting, waits up to `graceMs` for requests in flight, then closes everything. */
+  close(graceMs: number): Promise<void>;
+}
+
+export async function startServer(listener: RequestListener, options: ServerOptions): Promise<RunningServer> {
+  const server = http.createServer({ maxHeaderSize: options.maxHeaderBytes }, listener);
+  server.requestTimeout = options.requestTimeoutMs;
+  server.headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs);
+  server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  server.maxHeadersCount = 64;
+  server.maxRequestsPerSocket = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    host: options.host,
+    close: (graceMs) => (closing ??= drain(server, graceMs)),
+  };
+}
+
+function drain(server: http.Server, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

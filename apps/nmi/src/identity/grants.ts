@@ -1,0 +1,72 @@
+// Builds Grants from Kubernetes objects: AzureAssignedIdentities (standard mode) or the pod's
+// namespace bindings and identities (managed mode). Pure; legacy PascalCase fields are normalised here.
+import {
+  type AzureAssignedIdentity,
+  type AzureIdentity,
+  type AzureIdentityBinding,
+  BINDING_LABEL,
+  normalizeAzureIdentityBinding,
+  normalizeIdentitySpec,
+} from '@pod-identity/crd-types';
+import type { BindingInfo, Grant, IdentityInfo, PodInfo } from './model';
+
+export function toIdentityInfo(identity: AzureIdentity, fallbackNamespace = ''): IdentityInfo {
+  return {
+    namespace: identity.metadata?.namespace ?? fallbackNamespace,
+    name: identity.metadata?.name ?? '',
+    annotations: { ...(identity.metadata?.annotations ?? {}) },
+    spec: normalizeIdentitySpec(identity.spec),
+  };
+}
+
+export function toBindingInfo(binding: AzureIdentityBinding, fallbackNamespace = ''): BindingInfo {
+  const normalized = normalizeAzureIdentityBinding(binding);
+  return {
+    namespace: binding.metadata?.namespace ?? fallbackNamespace,
+    name: binding.metadata?.name ?? '',
+    selector: normalized.spec.selector,
+  };
+}
+
+/** Standard mode: one AzureAssignedIdentity → a grant, or undefined when it is being removed or incomplete. */
+export function assignedToGrant(assigned: AzureAssignedIdentity): Grant | undefined {
+  const status = assigned.status?.status ?? '';
+  if (status === 'Unassigned') return undefined;
+  const identityRef = assigned.spec?.azureIdentityRef;
+  const bindingRef = assigned.spec?.azureBindingRef;
+  if (!identityRef || !bindingRef) return undefined;
+  return {
+    identity: toIdentityInfo(identityRef),
+    binding: toBindingInfo(bindingRef),
+    state: status === 'Created' ? 'pending' : 'ready',
+    source: assigned.metadata?.name,
+  };
+}
+
+/** Whether an AzureAssignedIdentity belongs to the pod (by name and namespace, as MIC writes them). */
+export function assignedBelongsTo(assigned: AzureAssignedIdentity, pod: { namespace: string; name: string }): boolean {
+  return assigned.spec?.pod === pod.name && assigned.spec?.podNamespace === pod.namespace;
+}
+
+/**
+ * Managed mode: the bindings of the pod's namespace whose selector equals the pod's label, each with
+ * the identity of that name in the same namespace. Identities that do not exist give no grant.
+ */
+export function managedGrants(
+  pod: PodInfo,
+  bindings: readonly AzureIdentityBinding[],
+  identityByName: (namespace: string, name: string) => AzureIdentity | undefined,
+): Grant[] {
+  const label = pod.labels[BINDING_LABEL];
+  if (label === undefined || label === '') return [];
+  const grants: Grant[] = [];
+  for (const raw of bindings) {
+    if (raw.metadata?.namespace !== pod.namespace) continue;
+    const binding = normalizeAzureIdentityBinding(raw);
+    if (binding.spec.selector !== label || !binding.spec.azureIdentity) continue;
+    const identity = identityByName(pod.namespace, binding.spec.azureIdentity);
+    if (!identity) continue;
+    grants.push({ identity: toIdentityInfo(identity), binding: toBindingInfo(raw), state: 'ready' });
+  }
+  return grants;
+}

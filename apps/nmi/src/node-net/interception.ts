@@ -1,0 +1,112 @@
+// Keeps the interception in place: the kubenet guard at startup, route_localnet for a loopback DNAT
+// target, a reconcile now and then every interval, an optional conntrack flush after the first install.
+// Errors are logged and make the agent unready; they never remove anything.
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Logger } from '@pod-identity/platform';
+import type { NmiConfig } from '../config/config';
+import type { NmiMetrics } from '../ops/metrics';
+import type { Clock } from '../util/clock';
+import { flushMetadataConntrack, type CommandRunner, IptablesManager } from './iptables';
+import { desiredRules, dnatTarget, kubeletUsesKubenet } from './rules';
+
+export const KUBENET_TEXT =
+  'AAD Pod Identity is not supported for Kubenet: a pod with NET_RAW can ARP-spoof another pod and take its identity. Pass --allow-network-plugin-kubenet only if every pod drops NET_RAW.';
+
+/** Throws when the node uses kubenet and that is not allowed. A missing kubelet file is only a warning. */
+export async function kubenetGuard(config: NmiConfig, logger: Logger, read: (path: string) => Promise<string> = (p) => readFile(p, 'utf8')): Promise<void> {
+  if (config.iptables.allowKubenet) return;
+  let text: string;
+  try {
+    text = await read(config.iptables.kubeletConfig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      logger.warn({ file: config.iptables.kubeletConfig }, 'kubelet config not found: cannot check for kubenet');
+      return;
+    }
+    throw err;
+  }
+  if (kubeletUsesKubenet(text)) throw new Error(KUBENET_TEXT);
+}
+
+export function interceptionManager(config: NmiConfig, run?: CommandRunner): IptablesManager {
+  const target = dnatTarget(config.listenAddress, config.hostIp);
+  return new IptablesManager(
+    desiredRules({ metadataIp: config.metadataIp, metadataPort: config.metadataPort, targetIp: target, targetPort: config.port }),
+    run,
+  );
+}
+
+export class InterceptionLoop {
+  private healthy = false;
+  private flushed = false;
+  private readonly stop = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly config: NmiConfig,
+    private readonly manager: IptablesManager,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly metrics: NmiMetrics,
+    private readonly run?: CommandRunner,
+  ) {}
+
+  /** True after the last reconcile succeeded. */
+  inPlace(): boolean {
+    return this.healthy;
+  }
+
+  /** Reconciles once (awaited) and then every interval in the background. */
+  async start(): Promise<void> {
+    await this.setRouteLocalnet();
+    await this.once();
+    this.loop = this.repeat();
+  }
+
+  async close(): Promise<void> {
+    this.stop.abort();
+    await this.loop;
+  }
+
+  private async repeat(): Promise<void> {
+    for (;;) {
+      try {
+        await this.clock.sleep(this.config.iptables.intervalMs, this.stop.signal);
+      } catch {
+        return;
+      }
+      await this.once();
+    }
+  }
+
+  private async once(): Promise<void> {
+    try {
+      const outcome = await this.manager.reconcile();
+      this.healthy = true;
+      this.metrics.iptablesReconciles.inc({ outcome });
+      if (outcome === 'repaired') this.logger.warn('iptables interception rules were missing or wrong; repaired');
+      await this.flushConntrackOnce();
+    } catch (err) {
+      this.healthy = false;
+      this.metrics.iptablesReconciles.inc({ outcome: 'error' });
+      this.logger.error({ err }, 'iptables reconcile failed; not ready until it succeeds');
+    }
+  }
+
+  private async flushConntrackOnce(): Promise<void> {
+    if (!this.config.iptables.conntrackFlush || this.flushed) return;
+    await flushMetadataConntrack(this.config.metadataIp, this.config.metadataPort, this.run);
+    this.flushed = true;
+    this.logger.info('deleted conntrack entries of connections to the metadata address');
+  }
+
+  private async setRouteLocalnet(): Promise<void> {
+    const target = dnatTarget(this.config.listenAddress, this.config.hostIp);
+    if (!this.config.iptables.setRouteLocalnet || !target.startsWith('127.')) return;
+    try {
+      await writeFile('/proc/sys/net/ipv4/conf/all/route_localnet', '1');
+    } catch (err) {
+      this.logger.warn({ err }, 'could not set route_localnet=1; DNAT to loopback needs it (kube-proxy usually sets it)');
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Token for an identity and a resource, through the cache. Chooses the upstream by identity type and
+// reads service principal credentials from Secrets (NMI needs `secrets: get`). With namespaced rules
+// on, the Secret must be in the identity's namespace: otherwise whoever may create an AzureIdentity
+// could borrow any namespace's service principal through NMI's cluster-wide read.
+import { canonicalId } from '@pod-identity/domain';
+import { NmiError } from '../errors';
+import type { IdentityInfo } from '../identity/model';
+import type { CacheResult, TokenCache } from './cache';
+import type { EntraTokenClient } from './entra-client';
+import type { ImdsTokenClient } from './imds-client';
+import { secretMaterial } from './sp-material';
+
+/** Reads a Secret's data; undefined when it does not exist. */
+export type SecretReader = (namespace: string, name: string) => Promise<Readonly<Record<string, Buffer>> | undefined>;
+
+export interface TokenServiceOptions {
+  readonly defaultAuthorityHost: string;
+  readonly secretsInIdentityNamespaceOnly: boolean;
+}
+
+export class TokenService {
+  constructor(
+    private readonly cache: TokenCache,
+    private readonly imds: ImdsTokenClient,
+    private readonly entra: EntraTokenClient,
+    private readonly readSecret: SecretReader,
+    private readonly options: TokenServiceOptions,
+  ) {}
+
+  /**
+   * Upstream calls are shared by every request waiting for the same key, so they are bounded by their
+   * own timeouts, never by one caller's disconnect.
+   */
+  get(identity: IdentityInfo, resource: string): Promise<CacheResult> {
+    const spec = identity.spec;
+    if (spec.type === 0) {
+      const clientId = spec.clientID;
+      if (!clientId) throw new NmiError('credential-unavailable', `AzureIdentity ${identity.namespace}/${identity.name} has no clientID`);
+      return this.cache.get(`mi|${canonicalId(clientId)}|${resource}`, () => this.imds.fetchToken(clientId, resource));
+    }
+    return this.servicePrincipal(identity, resource);
+  }
+
+  private servicePrincipal(identity: IdentityInfo, resource: string): Promise<CacheResult> {
+    const spec = identity.spec;
+    const name = `${identity.namespace}/${identity.name}`;
+    const secretRef = spec.clientPassword;
+    if (!spec.clientID || !spec.tenantID || !secretRef?.name) {
+      throw new NmiError('credential-unavailable', `AzureIdentity ${name} needs clientID, tenantID and clientPassword`);
+    }
+    const secretNamespace = secretRef.namespace || identity.namespace;
+    if (this.options.secretsInIdentityNamespaceOnly && secretNamespace !== identity.namespace) {
+      throw new NmiError('credential-unavailable', `AzureIdentity ${name} references a Secret of another namespace`);
+    }
+    const authorityHost = spec.adEndpoint || this.options.defaultAuthorityHost;
+    const tenantIds = [spec.tenantID, ...(spec.type === 1 ? (spec.auxiliaryTenantIDs ?? []) : [])];
+    const key = ['sp', spec.type, authorityHost, tenantIds.join(','), canonicalId(spec.clientID), secretNamespace, secretRef.name, resource].join('|');
+    const clientId = spec.clientID;
+    const type = spec.type === 2 ? 2 : 1;
+    return this.cache.get(key, async () => {
+      const data = await this.readSecret(secretNamespace, secretRef.name as string).catch((err: unknown) => {
+        throw new NmiError('credential-unavailable', `secret ${secretNamespace}/${secretRef.name} could not be read`, {}, { cause: err });
+      });
+      if (!data) throw new NmiError('credential-unavailable', `secret ${secretNamespace}/${secretRef.name} not found`);
+      const material = secretMaterial(type, data, `${secretNamespace}/${secretRef.name}`);
+      return this.entra.fetch({ tenantIds, clientId, authorityHost, material, resource });
+    });
+  }
+}
