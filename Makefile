@@ -7,7 +7,7 @@ export NX_NO_CLOUD ?= true
 NX := npx nx
 RUN_MANY := $(NX) run-many --outputStyle=stream
 
-.PHONY: help install generate check-generated build lint typecheck test-unit test-integration test emulator envtest cluster-up cluster-down
+.PHONY: help install generate check-generated build lint typecheck test-unit test-integration test emulator envtest cluster-up cluster-down test-root net-tools
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -54,3 +54,12 @@ cluster-up: install envtest ## start a local control plane in the background; wr
 
 cluster-down: install ## stop the control plane started by cluster-up
 	npx tsx tools/envtest/src/cli.ts cluster-down
+
+net-tools: ## install iptables, conntrack and iproute2 from Debian when missing (root only)
+	@if [ "$$(id -u)" != 0 ]; then echo "net-tools: not root, nothing installed"; \
+	elif command -v iptables >/dev/null && command -v conntrack >/dev/null && command -v ip >/dev/null; then :; \
+	else apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables conntrack iproute2; fi
+
+test-root: install envtest net-tools ## tiers that need root: iptables in network namespaces, whole-system e2e
+	@if [ "$$(id -u)" != 0 ]; then echo "root tiers skipped: they need root for network namespaces and iptables"; \
+	else $(RUN_MANY) -t netns e2e --parallel=1; fi

@@ -24,6 +24,7 @@ stage "lint" make --no-print-directory lint
 stage "typecheck" make --no-print-directory typecheck
 stage "unit tests" make --no-print-directory test-unit
 stage "integration tests" make --no-print-directory test-integration
+stage "root tiers (network namespaces, iptables, e2e)" make --no-print-directory test-root
 
 echo "=== summary ==="
 node tools/scripts/test-summary.mjs
