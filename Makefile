@@ -10,7 +10,7 @@ RUN_MANY := $(NX) run-many --outputStyle=stream
 .PHONY: help install generate check-generated build lint typecheck test-unit test-integration test emulator envtest cluster-up cluster-down test-root net-tools
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
 
 # npm ci only when package-lock.json changed since the last install.
 node_modules/.install-stamp: package-lock.json
@@ -63,3 +63,7 @@ net-tools: ## install iptables, conntrack and iproute2 from Debian when missing 
 test-root: install envtest net-tools ## tiers that need root: iptables in network namespaces, whole-system e2e
 	@if [ "$$(id -u)" != 0 ]; then echo "root tiers skipped: they need root for network namespaces and iptables"; \
 	else $(RUN_MANY) -t netns e2e --parallel=1; fi
+
+include tools/make/images.mk
+include tools/make/demo.mk
+include tools/make/bench.mk

@@ -1,0 +1,137 @@
+import { ManualClock, flushMicrotasks } from '@pod-identity/platform';
+import { objectRef, refKey } from '../plan/existing';
+import type { Plan } from '../plan/model';
+import { planSync } from '../plan/plan';
+import { FakeArm, FakeEvents, FakeLedger, FakeWriter, silentLogger } from '../testing/fakes';
+import { binding, identity, pod, snapshot, stored, uai, vmssNode } from '../testing/fixtures';
+import { Applier } from './applier';
+import { ArmGate } from './arm-gate';
+import { TargetRunner } from './target-runner';
+
+function setup() {
+  const clock = new ManualClock(0);
+  const arm = new FakeArm();
+  const writer = new FakeWriter();
+  const events = new FakeEvents();
+  const wakes: string[] = [];
+  const runner = new TargetRunner({ arm, ledger: new FakeLedger(), gate: new ArmGate(clock), immutable: { clientIds: new Set() }, logger: silentLogger });
+  const applier = new Applier({
+    writer,
+    runner,
+    events,
+    clock,
+    logger: silentLogger,
+    kubeConcurrency: 4,
+    targetConcurrency: 2,
+    retryBaseMs: 1000,
+    wake: (r) => wakes.push(r),
+  });
+  return { clock, arm, writer, events, wakes, applier };
+}
+
+const world = { nodes: [vmssNode('n0', 'pool')], identities: [identity('app', 'good'), identity('app', 'bad')], bindings: [binding('app', 'b1', 'good', 'sel'), binding('app', 'b2', 'bad', 'sel')] };
+
+function lookupFor(plan: Plan) {
+  const index = new Map(plan.creates.map((c) => [refKey(objectRef(c.object)), c.object]));
+  return (ref: { namespace: string; name: string }) => index.get(refKey(ref));
+}
+
+describe('Applier', () => {
+  it('creates objects, then marks them Assigned once ARM confirmed, and reports refused identities', async () => {
+    const { arm, writer, events, wakes, applier } = setup();
+    arm.refused.add(uai('bad'));
+    const plan = planSync(snapshot({ ...world, pods: [pod('app', 'p', { node: 'n0', label: 'sel' })] }));
+    const report = await applier.apply(plan, lookupFor(plan));
+    expect(report).toMatchObject({ kubeWrites: 2, dispatched: 1 });
+    expect(writer.objects.size).toBe(2);
+    await applier.idle();
+    expect(writer.statuses).toEqual([
+      { ref: { namespace: 'app', name: 'p-app-good' }, update: { status: 'Assigned' } },
+      { ref: { namespace: 'app', name: 'p-app-bad' }, update: expect.objectContaining({ status: 'Created', reason: 'LinkedAuthorizationFailed' }) },
+    ]);
+    expect(events.emitted.map((e) => e.reason).sort()).toEqual(['IdentityAssigned', 'IdentityAssignmentFailed']);
+    expect(wakes).toHaveLength(1);
+  });
+
+  it('never runs two operations on one target; a busy target waits for the next sync', async () => {
+    const { arm, applier } = setup();
+    const plan = planSync(snapshot({ ...world, pods: [pod('app', 'p', { node: 'n0', label: 'sel' })] }));
+    await applier.apply(plan, lookupFor(plan));
+    const second = await applier.apply(plan, lookupFor(plan));
+    expect(second).toMatchObject({ dispatched: 0, skippedBusy: 1 });
+    await applier.idle();
+    expect(arm.gets).toBe(1);
+  });
+
+  it('backs a failing target off and wakes the loop when it is due', async () => {
+    const { clock, arm, wakes, applier } = setup();
+    arm.refused.add(uai('bad'));
+    const plan = planSync(snapshot({ ...world, pods: [pod('app', 'p', { node: 'n0', label: 'sel' })] }));
+    await applier.apply(plan, lookupFor(plan));
+    await applier.idle();
+    expect((await applier.apply(plan, lookupFor(plan))).skippedWaiting).toBe(1);
+    await clock.advance(1000);
+    await flushMicrotasks();
+    expect(wakes.some((w) => w.endsWith('due'))).toBe(true);
+    expect((await applier.apply(plan, lookupFor(plan))).dispatched).toBe(1);
+    await applier.idle();
+    applier.close();
+  });
+
+  it('deletes released objects once the identity is gone', async () => {
+    const { arm, writer, applier } = setup();
+    const s1 = snapshot({ ...world, bindings: [world.bindings[0]!], pods: [pod('app', 'p', { node: 'n0', label: 'sel' })] });
+    const p1 = planSync(s1);
+    await applier.apply(p1, lookupFor(p1));
+    await applier.idle();
+    expect(arm.state('pool').userAssigned.has(uai('good'))).toBe(true);
+    const assigned = p1.creates.map((c) => stored(c.object));
+    const p2 = planSync(snapshot({ ...world, bindings: [world.bindings[0]!], pods: [], assigned }));
+    await applier.apply(p2, () => undefined);
+    await applier.idle();
+    expect(writer.removed).toEqual(['app/p-app-good']);
+    expect(arm.state('pool').userAssigned.size).toBe(0);
+  });
+});
+
+describe('Applier with failing Kubernetes writes', () => {
+  it('does not ask ARM about objects it could not create', async () => {
+    const { arm, writer, applier } = setup();
+    writer.create = async () => {
+      throw new Error('422 invalid');
+    };
+    const plan = planSync(snapshot({ ...world, pods: [pod('app', 'p', { node: 'n0', label: 'sel' })] }));
+    const report = await applier.apply(plan, lookupFor(plan));
+    expect(report).toMatchObject({ kubeErrors: 2, dispatched: 0 });
+    await applier.idle();
+    expect(arm.gets).toBe(0);
+  });
+});
+
+describe('Applier: one failing object', () => {
+  it('backs that object off without holding the others back', async () => {
+    const { clock, writer, wakes, applier } = setup();
+    const create = writer.create.bind(writer);
+    let refusals = 0;
+    writer.create = async (obj) => {
+      if (obj.metadata?.name === 'p-app-bad') {
+        refusals++;
+        throw new Error('namespace is being terminated');
+      }
+      return create(obj);
+    };
+    const plan = planSync(snapshot({ ...world, pods: [pod('app', 'p', { node: 'n0', label: 'sel' })] }));
+    expect(await applier.apply(plan, lookupFor(plan))).toMatchObject({ kubeErrors: 1, dispatched: 1 });
+    await applier.idle();
+    expect(writer.statuses.map((s) => s.ref.name)).toEqual(['p-app-good']);
+    await applier.apply(plan, lookupFor(plan));
+    expect(refusals).toBe(1);
+    await clock.advance(1000);
+    await flushMicrotasks();
+    expect(wakes.some((w) => w.startsWith('write app/p-app-bad'))).toBe(true);
+    await applier.apply(plan, lookupFor(plan));
+    expect(refusals).toBe(2);
+    await applier.idle();
+    applier.close();
+  });
+});

@@ -1,0 +1,225 @@
+// Executes a plan. Kubernetes writes first (bounded parallel), then the per-VM/VMSS work is dispatched:
+// different targets run in parallel up to a limit, one target never runs twice at once, and a target
+// that is busy or waiting (Retry-After, backoff, budget) is left for a later sync. The sync does not wait
+// for ARM, so a slow VMSS never delays assignments on other VMs.
+import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
+import type { Clock, Logger } from '@pod-identity/platform';
+import { objectRef, refKey } from '../plan/existing';
+import type { ObjectRef, Plan, TargetPlan } from '../plan/model';
+import { Limiter, mapLimit } from './limiter';
+import { failureMessage, failureReason } from './messages';
+import type { AssignedIdentityWriter, AssignmentEvents } from './ports';
+import type { IdentityOutcome, TargetOutcome, TargetRunner } from './target-runner';
+import { WriteBackoff } from './write-backoff';
+
+export interface ApplierDeps {
+  readonly writer: AssignedIdentityWriter;
+  readonly runner: TargetRunner;
+  readonly events: AssignmentEvents;
+  readonly clock: Clock;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'debug' | 'error'>;
+  /** Concurrent Kubernetes writes (the original's --createDeleteBatch). */
+  readonly kubeConcurrency: number;
+  /** Concurrent VM/VMSS operations. */
+  readonly targetConcurrency: number;
+  /** First retry delay of a failing VM/VMSS; doubles per consecutive failure up to 5 minutes. */
+  readonly retryBaseMs: number;
+  /** Called when a target operation ended, or when a waiting target becomes due: time to sync again. */
+  readonly wake: (reason: string) => void;
+  readonly onTargetResult?: (result: TargetOutcome['result']) => void;
+}
+
+export interface ApplyReport {
+  readonly kubeWrites: number;
+  readonly kubeErrors: number;
+  readonly dispatched: number;
+  readonly skippedBusy: number;
+  readonly skippedWaiting: number;
+}
+
+/**
+ * The target's work without confirmations of objects that could not be created; undefined when that
+ * leaves nothing to do (so a failing create never turns into a loop of ARM reads).
+ */
+function withoutFailedCreates(tp: TargetPlan, failed: ReadonlySet<string>): TargetPlan | undefined {
+  if (failed.size === 0) return tp;
+  const confirm = tp.confirm.filter((c) => !failed.has(refKey(c.ref)));
+  if (confirm.length === tp.confirm.length) return tp;
+  const rest = confirm.length + tp.releasable.length + tp.release.length;
+  return rest === 0 ? undefined : { ...tp, confirm };
+}
+
+/** Looks an assigned identity up by reference (the latest version MIC knows). */
+export type AssignedLookup = (ref: ObjectRef) => AzureAssignedIdentity | undefined;
+
+export class Applier {
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly notBefore = new Map<string, number>();
+  private readonly failures = new Map<string, number>();
+  private readonly targets: Limiter;
+  private readonly timers = new AbortController();
+  private readonly writeBackoff: WriteBackoff;
+
+  constructor(private readonly deps: ApplierDeps) {
+    this.targets = new Limiter(deps.targetConcurrency);
+    this.writeBackoff = new WriteBackoff(deps.clock, deps.retryBaseMs);
+  }
+
+  async apply(plan: Plan, lookup: AssignedLookup, signal?: AbortSignal): Promise<ApplyReport> {
+    const { kubeWrites, kubeErrors, failedCreates } = await this.kubeWrites(plan);
+    let dispatched = 0;
+    let skippedBusy = 0;
+    let skippedWaiting = 0;
+    for (const planned of plan.targets) {
+      const tp = withoutFailedCreates(planned, failedCreates);
+      if (!tp) continue;
+      const key = tp.target.key;
+      if (this.inflight.has(key)) skippedBusy++;
+      else if ((this.notBefore.get(key) ?? 0) > this.deps.clock.now()) skippedWaiting++;
+      else if (!signal?.aborted) {
+        dispatched++;
+        this.dispatch(tp, lookup);
+      }
+    }
+    return { kubeWrites, kubeErrors, dispatched, skippedBusy, skippedWaiting };
+  }
+
+  /** Whether any target operation is running. */
+  get busy(): boolean {
+    return this.inflight.size > 0;
+  }
+
+  /** Resolves when every running target operation has finished. */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  /** Cancels pending wake-up timers (running operations finish on their own). */
+  close(): void {
+    this.timers.abort();
+  }
+
+  private async kubeWrites(plan: Plan): Promise<{ kubeWrites: number; kubeErrors: number; failedCreates: Set<string> }> {
+    const { writer } = this.deps;
+    const jobs: Array<{ key: string; create: boolean; run: () => Promise<unknown> }> = [
+      ...plan.creates.map((c) => ({ key: refKey(objectRef(c.object)), create: true, run: () => writer.create(c.object) })),
+      ...plan.updates.map((u) => ({ key: refKey(objectRef(u.object)), create: false, run: () => writer.update(u.object) })),
+      ...plan.deletes.map((d) => ({ key: refKey(objectRef(d)), create: false, run: () => writer.remove(d) })),
+    ];
+    this.writeBackoff.retain(new Set(jobs.map((j) => j.key)));
+    const due = jobs.filter((j) => this.writeBackoff.due(j.key));
+    const failedCreates = new Set(jobs.filter((j) => j.create && !this.writeBackoff.due(j.key)).map((j) => j.key));
+    const results = await mapLimit(due, this.deps.kubeConcurrency, (j) => j.run());
+    let kubeErrors = 0;
+    results.forEach((r, i) => {
+      const job = due[i] as (typeof due)[number];
+      if (r.status === 'fulfilled') return this.writeBackoff.succeeded(job.key);
+      kubeErrors++;
+      if (job.create) failedCreates.add(job.key);
+      const delay = this.writeBackoff.failed(job.key);
+      this.deps.logger.warn({ object: job.key, retryInMs: delay, err: r.reason as unknown }, 'Kubernetes write failed');
+      this.wakeLater(`write ${job.key} due`, delay);
+    });
+    for (const c of plan.creates) {
+      if (c.immediate && !failedCreates.has(refKey(objectRef(c.object)))) {
+        this.deps.events.emit(c.object, 'Normal', 'IdentityAssigned', 'service principal identity assigned (no VM change needed)');
+      }
+    }
+    return { kubeWrites: due.length, kubeErrors, failedCreates };
+  }
+
+  /** ARM work is not tied to the caller's signal: stopping waits for it instead (see MicController). */
+  private dispatch(tp: TargetPlan, lookup: AssignedLookup): void {
+    const key = tp.target.key;
+    const task = this.targets
+      .run(() => this.deps.runner.run(tp))
+      .then((outcome) => this.settle(tp, outcome, lookup))
+      .catch((err: unknown) => {
+        this.deps.logger.error({ target: key, err }, 'target operation crashed');
+        this.later(key, 5000);
+      })
+      .finally(() => {
+        this.inflight.delete(key);
+        this.deps.wake(`target ${key} settled`);
+      });
+    this.inflight.set(key, task);
+  }
+
+  private later(key: string, delayMs: number): void {
+    this.notBefore.set(key, this.deps.clock.now() + delayMs);
+    this.wakeLater(`target ${key} due`, delayMs);
+  }
+
+  private wakeLater(reason: string, delayMs: number): void {
+    this.deps.clock.sleep(delayMs, this.timers.signal).then(
+      () => this.deps.wake(reason),
+      () => undefined,
+    );
+  }
+
+  /** Done: due again at once. Deferred: when ARM or the budget allows. Otherwise: exponential backoff. */
+  private schedule(key: string, outcome: TargetOutcome): void {
+    if (outcome.result === 'done') {
+      this.failures.delete(key);
+      this.notBefore.delete(key);
+      return;
+    }
+    if (outcome.result === 'deferred') {
+      this.later(key, outcome.retryInMs ?? this.deps.retryBaseMs);
+      return;
+    }
+    const n = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, n);
+    const backoff = Math.min(300_000, this.deps.retryBaseMs * 2 ** (n - 1));
+    this.later(key, Math.max(backoff, outcome.error?.retryAfterMs ?? 0));
+  }
+
+  private async settle(tp: TargetPlan, outcome: TargetOutcome, lookup: AssignedLookup): Promise<void> {
+    this.deps.onTargetResult?.(outcome.result);
+    const writes: Array<() => Promise<void>> = [];
+    for (const c of tp.confirm) {
+      const o = outcome.identities.get(c.resourceId);
+      if (o) writes.push(() => this.confirm(tp, c.ref, o, lookup));
+    }
+    writes.push(...this.releases(tp, outcome));
+    const results = await mapLimit(writes, this.deps.kubeConcurrency, (w) => w());
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    for (const r of failed) this.deps.logger.warn({ err: r.reason as unknown }, 'status update failed');
+    // A status that could not be written must not make every sync ask ARM again at once.
+    this.schedule(tp.target.key, failed.length > 0 && outcome.result === 'done' ? { ...outcome, result: 'failed' } : outcome);
+  }
+
+  /** Objects whose identity is gone (or deliberately kept) are deleted; failed removals are reported. */
+  private releases(tp: TargetPlan, outcome: TargetOutcome): Array<() => Promise<void>> {
+    const finished = outcome.result === 'done' || outcome.result === 'partial';
+    const writes: Array<() => Promise<void>> = [];
+    for (const r of tp.release) {
+      const o = outcome.identities.get(r.resourceId);
+      if (!o) continue;
+      if (o.state === 'failed') this.deps.events.emit(r.object, 'Warning', 'IdentityRemovalFailed', failureMessage(o.error, tp.target, 'remove'));
+      else if (finished) writes.push(() => this.release(r.object));
+    }
+    return writes;
+  }
+
+  private async confirm(tp: TargetPlan, ref: ObjectRef, outcome: IdentityOutcome, lookup: AssignedLookup): Promise<void> {
+    const obj = lookup(ref);
+    if (!obj) return;
+    if (outcome.state === 'present') {
+      await this.deps.writer.setStatus(ref, { status: 'Assigned' });
+      this.deps.events.emit(obj, 'Normal', 'IdentityAssigned', `identity assigned to ${tp.target.kind} ${tp.target.name}`);
+      return;
+    }
+    if (outcome.state !== 'failed') return;
+    const reason = failureReason(outcome.error);
+    const message = failureMessage(outcome.error, tp.target, 'assign');
+    if (obj.status?.reason === reason && obj.status.message === message) return;
+    await this.deps.writer.setStatus(ref, { status: 'Created', reason, message });
+    this.deps.events.emit(obj, 'Warning', 'IdentityAssignmentFailed', message);
+  }
+
+  private async release(obj: AzureAssignedIdentity): Promise<void> {
+    await this.deps.writer.remove(obj);
+    this.deps.logger.debug({ object: refKey({ namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' }) }, 'assignment removed');
+  }
+}

@@ -1,0 +1,34 @@
+// What the applier needs from the outside world, as narrow interfaces (real adapters in kube/ and
+// @pod-identity/azure-arm; in-memory fakes in unit tests).
+import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
+import type { ObjectRef, PlanWarning, TargetRef } from '../plan/model';
+
+export interface AssignedStatusUpdate {
+  readonly status: 'Created' | 'Assigned';
+  readonly reason?: string;
+  readonly message?: string;
+}
+
+export interface AssignedIdentityWriter {
+  create(obj: AzureAssignedIdentity): Promise<AzureAssignedIdentity>;
+  /** Replaces spec, labels and annotations (conditional on resourceVersion). */
+  update(obj: AzureAssignedIdentity): Promise<AzureAssignedIdentity>;
+  setStatus(ref: ObjectRef, update: AssignedStatusUpdate): Promise<void>;
+  /** Marks Unassigned, removes the finalizer and deletes; a missing object is fine. */
+  remove(obj: AzureAssignedIdentity): Promise<void>;
+}
+
+/** Durable record of the identities MIC itself added to each VM/VMSS. */
+export interface LedgerStore {
+  get(target: TargetRef): Promise<ReadonlySet<string>>;
+  set(target: TargetRef, ids: readonly string[]): Promise<void>;
+}
+
+export type EventSeverity = 'Normal' | 'Warning';
+
+/** Kubernetes Events about assignments (on the binding and the pod). */
+export interface AssignmentEvents {
+  emit(obj: AzureAssignedIdentity, severity: EventSeverity, reason: string, message: string): void;
+  /** A planner warning (missing identity, namespaced rule, ...), reported once while it lasts. */
+  warn(warning: PlanWarning): void;
+}

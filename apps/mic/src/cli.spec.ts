@@ -1,0 +1,37 @@
+import { runMic } from './cli';
+
+function run(argv: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  return runMic({ argv, env, version: '1.2.3', stopRequested: new Promise(() => undefined) }).then((code) => {
+    log.mockRestore();
+    error.mockRestore();
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  });
+}
+
+describe('mic command line', () => {
+  it('--help lists the original flags and exits 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--cloudconfig', '--forceNamespaced', '--syncRetryDuration', '--immutable-user-msis', '--createDeleteBatch', '--identity-assignment-reconcile-interval']) {
+      expect(r.out).toContain(flag);
+    }
+  });
+
+  it('--version prints the version', async () => {
+    expect(await run(['-version'])).toMatchObject({ code: 0, out: 'mic 1.2.3' });
+  });
+
+  it('exits 2 with a clear message on bad flags or configuration', async () => {
+    expect((await run(['--no-such-flag'], { MIC_POD_NAMESPACE: 'x' })).code).toBe(2);
+    const missing = await run([]);
+    expect(missing).toMatchObject({ code: 2 });
+    expect(missing.err).toContain('MIC_POD_NAMESPACE');
+    const noCloud = await run([], { MIC_POD_NAMESPACE: 'x' });
+    expect(noCloud.code).toBe(2);
+    expect(noCloud.err).toMatch(/SUBSCRIPTION_ID/);
+  });
+});

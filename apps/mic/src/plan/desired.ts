@@ -1,0 +1,124 @@
+// Step 1 of the plan: which assignments should exist. Pods with a node, not finished (Succeeded or
+// Failed pods release their identities), with an aadpodidbinding label matching bindings.
+import { normalizeAzureIdentity, normalizeAzureIdentityBinding, type AzureIdentity, type AzureIdentityBinding } from '@pod-identity/crd-types';
+import {
+  assignmentKeyString,
+  invalidResourceIdMessage,
+  matchPodBindings,
+  parseUserAssignedIdentityId,
+  podSelector,
+  type SkippedBinding,
+} from '@pod-identity/domain';
+import type { DesiredAssignment, PlanWarning, PodInfo, Snapshot } from './model';
+import { nodeTarget } from './targets';
+
+const FINISHED_PHASES = new Set(['Succeeded', 'Failed']);
+
+export interface DesiredResult {
+  readonly desired: DesiredAssignment[];
+  readonly warnings: PlanWarning[];
+}
+
+function identityIndex(identities: readonly AzureIdentity[]): Map<string, AzureIdentity> {
+  return new Map(identities.map(normalizeAzureIdentity).map((i) => [`${i.metadata?.namespace ?? ''}/${i.metadata?.name ?? ''}`, i]));
+}
+
+function ref(meta: { namespace?: string; name?: string } | undefined): { namespace: string; name: string } {
+  return { namespace: meta?.namespace ?? '', name: meta?.name ?? '' };
+}
+
+function skipWarning(pod: PodInfo, skip: SkippedBinding): PlanWarning | undefined {
+  const b = ref(skip.binding.metadata);
+  const identity = `${b.namespace}/${skip.binding.spec.azureIdentity ?? ''}`;
+  if (skip.reason === 'identity-not-found') {
+    return { reason: 'identity-not-found', binding: b, pod: ref(pod), message: `AzureIdentity ${identity} not found` };
+  }
+  if (skip.reason === 'namespaced-rule') {
+    return {
+      reason: 'namespaced-rule',
+      binding: b,
+      pod: ref(pod),
+      message: `AzureIdentity ${identity} is namespaced: binding, identity and pod ${pod.namespace}/${pod.name} must share a namespace`,
+    };
+  }
+  return undefined;
+}
+
+/** Whether the pod is eligible at all: scheduled, running or about to, and labelled. */
+export function podWantsIdentities(pod: PodInfo): boolean {
+  return !!pod.nodeName && !FINISHED_PHASES.has(pod.phase ?? '') && podSelector(pod) !== undefined;
+}
+
+/** Type-0 identity: resolve its canonical resource id, or explain why it is unusable. */
+function resourceIdOf(identity: AzureIdentity): { id?: string; invalid: boolean } {
+  if ((identity.spec.type ?? 0) !== 0) return { invalid: false };
+  const parsed = parseUserAssignedIdentityId(identity.spec.resourceID);
+  return parsed ? { id: parsed.canonical, invalid: false } : { invalid: true };
+}
+
+/** Bindings grouped by selector, normalised once per snapshot (not once per pod). */
+function bindingsBySelector(bindings: Snapshot['bindings']): Map<string, AzureIdentityBinding[]> {
+  const out = new Map<string, AzureIdentityBinding[]>();
+  for (const b of bindings.map(normalizeAzureIdentityBinding)) {
+    const selector = b.spec.selector ?? '';
+    const list = out.get(selector);
+    if (list) list.push(b);
+    else out.set(selector, [b]);
+  }
+  return out;
+}
+
+export function desiredAssignments(snapshot: Snapshot): DesiredResult {
+  const { settings } = snapshot;
+  const identities = identityIndex(snapshot.identities);
+  const bySelector = bindingsBySelector(snapshot.bindings);
+  const warnings: PlanWarning[] = [];
+  const desired: DesiredAssignment[] = [];
+  const invalidReported = new Set<string>();
+  const pods = [...snapshot.pods].filter(podWantsIdentities).sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  for (const pod of pods) {
+    const nodeName = pod.nodeName as string;
+    const node = snapshot.nodes.get(nodeName);
+    if (!node) warnings.push({ reason: 'node-not-found', pod: ref(pod), message: `node ${nodeName} of pod ${pod.namespace}/${pod.name} not found` });
+    const result = matchPodBindings({
+      pod,
+      bindings: bySelector.get(podSelector(pod) ?? '') ?? [],
+      identity: (ns, name) => identities.get(`${ns}/${name}`),
+      forceNamespaced: settings.forceNamespaced,
+    });
+    for (const skip of result.skipped) {
+      const w = skipWarning(pod, skip);
+      if (w) warnings.push(w);
+    }
+    for (const { binding, identity } of result.matches) {
+      const rid = resourceIdOf(identity);
+      const identityRef = ref(identity.metadata);
+      if (rid.invalid) {
+        const k = `${identityRef.namespace}/${identityRef.name}`;
+        if (!invalidReported.has(k)) {
+          invalidReported.add(k);
+          warnings.push({ reason: 'invalid-resource-id', binding: ref(binding.metadata), message: `AzureIdentity ${k}: ${invalidResourceIdMessage(identity.spec.resourceID)}` });
+        }
+        continue;
+      }
+      const key = { podNamespace: pod.namespace, podName: pod.name, identityNamespace: identityRef.namespace, identityName: identityRef.name };
+      desired.push({
+        key,
+        keyString: assignmentKeyString(key),
+        pod,
+        nodeName,
+        binding,
+        identity,
+        identityType: (identity.spec.type ?? 0) as 0 | 1 | 2,
+        resourceId: rid.id,
+        target: nodeTarget(node, settings),
+        namespace: settings.placement.mode === 'fixed' ? settings.placement.namespace : pod.namespace,
+      });
+    }
+  }
+  return { desired, warnings };
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,46 @@
+// Reading existing AzureAssignedIdentities: which assignment each one stands for, where its identity
+// sits, and whether someone is deleting it.
+import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
+import { assignmentKeyString, parseUserAssignedIdentityId } from '@pod-identity/domain';
+import type { NodeInfo, PlannerSettings, TargetRef } from './model';
+import { nodeTarget, parseTarget, TARGET_ANNOTATION } from './targets';
+
+/** The assignment key of an existing object, or undefined for objects too incomplete to match. */
+export function existingKey(obj: AzureAssignedIdentity): string | undefined {
+  const identity = obj.spec?.azureIdentityRef?.metadata;
+  if (!obj.spec?.pod || !obj.spec.podNamespace || !identity?.name) return undefined;
+  return assignmentKeyString({
+    podNamespace: obj.spec.podNamespace,
+    podName: obj.spec.pod,
+    identityNamespace: identity.namespace ?? '',
+    identityName: identity.name,
+  });
+}
+
+export function isTerminating(obj: AzureAssignedIdentity): boolean {
+  return !!obj.metadata?.deletionTimestamp;
+}
+
+/** Canonical resource id of the embedded identity when it is a user-assigned identity. */
+export function existingResourceId(obj: AzureAssignedIdentity): string | undefined {
+  const spec = obj.spec?.azureIdentityRef?.spec;
+  if (!spec || (spec.type ?? 0) !== 0) return undefined;
+  return parseUserAssignedIdentityId(spec.resourceID)?.canonical;
+}
+
+/** Where the object's identity was assigned: its annotation, else (older objects) its node. */
+export function existingTarget(
+  obj: AzureAssignedIdentity,
+  nodes: ReadonlyMap<string, NodeInfo>,
+  settings: PlannerSettings,
+): TargetRef | undefined {
+  return parseTarget(obj.metadata?.annotations?.[TARGET_ANNOTATION]) ?? nodeTarget(nodes.get(obj.spec?.nodename ?? ''), settings);
+}
+
+export function objectRef(obj: AzureAssignedIdentity): { namespace: string; name: string } {
+  return { namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
+}
+
+export function refKey(ref: { namespace: string; name: string }): string {
+  return `${ref.namespace}/${ref.name}`;
+}

@@ -1,0 +1,114 @@
+// Inputs and outputs of the pure planner. The snapshot is everything MIC knows at one instant; the plan
+// is everything it intends to do about it. Nothing here performs I/O.
+import type { AzureAssignedIdentity, AzureIdentity, AzureIdentityBinding } from '@pod-identity/crd-types';
+import type { AssignmentKey, ComputeTarget } from '@pod-identity/domain';
+
+/** The parts of a Pod the planner reads. */
+export interface PodInfo {
+  readonly name: string;
+  readonly namespace: string;
+  readonly nodeName?: string;
+  /** Pending, Running, Succeeded, Failed, Unknown. */
+  readonly phase?: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface NodeInfo {
+  readonly name: string;
+  readonly providerID?: string;
+}
+
+/** Where AzureAssignedIdentities live (docs/adr/0004). */
+export type PlacementPolicy = { readonly mode: 'pod-namespace' } | { readonly mode: 'fixed'; readonly namespace: string };
+
+export interface PlannerSettings {
+  readonly forceNamespaced: boolean;
+  readonly placement: PlacementPolicy;
+  /** Subscription and resource group of nodes whose providerID names no Azure VM (VM named after the node). */
+  readonly defaultSubscriptionId: string;
+  readonly defaultResourceGroup: string;
+}
+
+export interface Snapshot {
+  readonly pods: readonly PodInfo[];
+  readonly nodes: ReadonlyMap<string, NodeInfo>;
+  readonly bindings: readonly AzureIdentityBinding[];
+  /** Normalised (camelCase) identities. */
+  readonly identities: readonly AzureIdentity[];
+  readonly assigned: readonly AzureAssignedIdentity[];
+  readonly settings: PlannerSettings;
+}
+
+/** A compute resource (VM or whole VMSS) with its stable key. */
+export interface TargetRef extends Omit<ComputeTarget, 'instanceId'> {
+  readonly key: string;
+}
+
+/** An assigned identity the plan wants to exist. */
+export interface DesiredAssignment {
+  readonly key: AssignmentKey;
+  readonly keyString: string;
+  readonly pod: PodInfo;
+  readonly nodeName: string;
+  readonly binding: AzureIdentityBinding;
+  readonly identity: AzureIdentity;
+  readonly identityType: 0 | 1 | 2;
+  /** Canonical resource id (type 0 only). */
+  readonly resourceId?: string;
+  readonly target?: TargetRef;
+  /** Namespace the object lives in. */
+  readonly namespace: string;
+}
+
+/** Names an AzureAssignedIdentity. */
+export interface ObjectRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface CreateAction {
+  readonly object: AzureAssignedIdentity;
+  /** True when no ARM work is needed before Assigned (service principals). */
+  readonly immediate: boolean;
+}
+
+export interface UpdateAction {
+  readonly previous: AzureAssignedIdentity;
+  readonly object: AzureAssignedIdentity;
+}
+
+/** Work on one VM or VMSS. Identity ids are canonical. */
+export interface TargetPlan {
+  readonly target: TargetRef;
+  /** Every identity some current assignment on this target needs (reference count > 0). */
+  readonly needed: readonly string[];
+  /** Identities whose last assignment here went away: removal candidates, if MIC added them. */
+  readonly releasable: readonly string[];
+  /** Assignments to mark Assigned once their identity is confirmed on the target. */
+  readonly confirm: ReadonlyArray<{ readonly ref: ObjectRef; readonly resourceId: string }>;
+  /** Assignments to delete once their identity's removal is done (or not needed). */
+  readonly release: ReadonlyArray<{ readonly object: AzureAssignedIdentity; readonly resourceId: string }>;
+  /** Client ids of identities known from AzureIdentities (for the immutable list). */
+  readonly clientIds: ReadonlyMap<string, string>;
+}
+
+export type PlanWarningReason = 'identity-not-found' | 'namespaced-rule' | 'invalid-resource-id' | 'node-not-found';
+
+export interface PlanWarning {
+  readonly reason: PlanWarningReason;
+  readonly message: string;
+  readonly binding?: ObjectRef;
+  readonly pod?: ObjectRef;
+}
+
+export interface Plan {
+  readonly creates: readonly CreateAction[];
+  readonly updates: readonly UpdateAction[];
+  /** Objects to delete (or finalize, when already terminating) with no ARM work first. */
+  readonly deletes: readonly AzureAssignedIdentity[];
+  /** Per VM/VMSS work, only for targets with something to do (or all, for a drift check). */
+  readonly targets: readonly TargetPlan[];
+  readonly warnings: readonly PlanWarning[];
+  /** How many assignments the snapshot wants (for metrics). */
+  readonly desiredCount: number;
+}

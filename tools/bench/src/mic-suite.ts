@@ -1,0 +1,64 @@
+// MIC cases of issue 8: first token after pod creation (MIC + NMI), and convergence (a)-(d) against a
+// fresh envtest control plane and emulator per run, each with ARM latency 0 and with the emulator's
+// realistic options scaled by REALISTIC_SCALE.
+import { realisticRuntimeOptions } from '@pod-identity/azure-emulator';
+import { type BenchContext, selected } from './context';
+import { type Convergence, convergenceCase, type CaseSize } from './mic-convergence';
+import { firstToken } from './first-token';
+
+/** Realistic ARM/IMDS timings scaled by this factor: VMSS update 40 s → 4 s, VM 15 s → 1.5 s, IMDS propagation 10 s → 1 s. */
+export const REALISTIC_SCALE = 0.1;
+export const LATENCIES = [
+  { label: 'ARM 0', options: undefined, armMs: 0 },
+  { label: `ARM realistic x${REALISTIC_SCALE}`, options: realisticRuntimeOptions(REALISTIC_SCALE), armMs: 40_000 * REALISTIC_SCALE },
+] as const;
+
+/** Share of case (c)'s 10,000 pods / 200 nodes that fits the 15-minute budget on 2 shared cores. */
+export const C_FRACTION = 0.3;
+
+function sizes(scale: number): Record<'a' | 'b' | 'c', CaseSize> {
+  const scaled = (n: number): number => Math.max(1, Math.round(n * scale));
+  return {
+    a: { id: 'a', pods: 40, scaleSets: 1, nodesPerSet: 3, identities: 10 },
+    b: { id: 'b', pods: scaled(2_000), scaleSets: 3, nodesPerSet: scaled(10), identities: 100 },
+    c: { id: 'c', pods: scaled(10_000 * C_FRACTION), scaleSets: 10, nodesPerSet: scaled(20 * C_FRACTION), identities: 100 },
+  };
+}
+
+function record(ctx: BenchContext, group: string, r: Convergence, goalMs?: number): void {
+  const rec = ctx.rec;
+  rec.add(group, 'time to all Assigned', 's', r.allAssignedMs / 1000, goalMs === undefined ? undefined : { text: `<= ${(goalMs / 1000).toFixed(0)} s`, test: (m) => m * 1000 <= goalMs });
+  rec.add(group, 'pods created in', 's', r.createdMs / 1000);
+  rec.add(group, 'ARM writes accepted', 'count', r.arm.acceptedWrites, { text: `= min ${r.minWrites}`, test: (m) => m <= r.minWrites });
+  rec.add(group, 'ARM write requests', 'count', r.arm.writeRequests);
+  rec.add(group, 'ARM reads (GET/list)', 'count', r.arm.reads);
+  rec.add(group, 'ARM LRO polls', 'count', r.arm.polls);
+  rec.add(group, 'ARM 429s', 'count', r.arm.throttled);
+  rec.add(group, 'MIC syncs', 'count', r.syncs);
+  rec.add(group, 'API server requests (excl. bench)', 'count', r.apiserverRequests);
+  rec.add(group, 'MIC peak RSS', 'MB', r.peakRssMb, r.pods >= 10_000 ? { text: '<= 300 MB', test: (m) => m <= 300 } : undefined);
+  rec.add(group, 'MIC CPU', 's', r.cpuSeconds);
+}
+
+export async function micSuite(ctx: BenchContext): Promise<void> {
+  if (selected(ctx, 'mic.first-token')) await firstToken(ctx, LATENCIES);
+  const size = sizes(ctx.scale);
+  for (const latency of LATENCIES) {
+    if (selected(ctx, 'mic.a')) {
+      for (let run = 0; run < ctx.runs; run++) {
+        const r = await convergenceCase(ctx, size.a, latency.options, false);
+        record(ctx, `4a MIC ${size.a.pods} pods/1 VMSS, ${latency.label}`, r.first);
+      }
+    }
+    if (selected(ctx, 'mic.b') || selected(ctx, 'mic.d')) {
+      const r = await convergenceCase(ctx, size.b, latency.options, true);
+      const label = `${size.b.pods} pods/${size.b.scaleSets * size.b.nodesPerSet} nodes/3 VMSS/100 ids`;
+      record(ctx, `4b MIC ${label}, ${latency.label}`, r.first, 2 * latency.armMs + 10_000);
+      if (r.churn) record(ctx, `4d MIC churn 20% of (b), ${latency.label}`, r.churn);
+    }
+    if (selected(ctx, 'mic.c')) {
+      const r = await convergenceCase(ctx, size.c, latency.options, false);
+      record(ctx, `4c MIC ${size.c.pods} pods/${size.c.scaleSets * size.c.nodesPerSet} nodes/10 VMSS, ${latency.label}`, r.first);
+    }
+  }
+}
