@@ -1,0 +1,9 @@
+// Fault-injection and security files of MIC, in a control plane of their own (see jest.int.config.cjs).
+const base = require('./jest.int.config.cjs');
+
+module.exports = {
+  ...base,
+  displayName: 'mic:faults',
+  testMatch: ['<rootDir>/test/{arm-faults,security,etcd-restart}.int.spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+};
