@@ -1,8 +1,6 @@
 // The apiserver goes away and comes back: MIC's informers re-list and re-watch, and it keeps working.
 // This file starts its own control plane so that restarting it disturbs no other file.
-import { CoreV1Api } from '@kubernetes/client-node';
- 
-import { installCrds, startControlPlane, type ControlPlane } from '@pod-identity/envtest';
+import { createTestNamespace, installCrds, startControlPlane, type ControlPlane } from '@pod-identity/envtest';
 import type { MicHandle } from '../src/app';
 import {
   baseSeed,
@@ -34,9 +32,7 @@ describe('MIC across an apiserver restart', () => {
   beforeAll(async () => {
     plane = await startControlPlane({ startupTimeoutMs: 90_000 });
     await installCrds(plane.kubeConfig);
-    const core = plane.kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: namespace } } });
-    await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'default' } } });
+    await createTestNamespace(plane.kubeConfig, namespace);
     env = await setupEnvironment(
       plane.kubeConfig,
       namespace,

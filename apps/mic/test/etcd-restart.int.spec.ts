@@ -1,7 +1,6 @@
 // etcd goes away in the middle of a sync and comes back: MIC's writes and watches fail for a while, then
 // it converges without losing the identity a running pod uses. Own control plane (disturbs no other file).
-import { CoreV1Api } from '@kubernetes/client-node';
-import { installCrds, startControlPlane, type ControlPlane } from '@pod-identity/envtest';
+import { createTestNamespace, installCrds, startControlPlane, type ControlPlane } from '@pod-identity/envtest';
 import { Tally } from '@pod-identity/security-tests';
 import type { MicHandle } from '../src/app';
 import {
@@ -37,9 +36,7 @@ describe('MIC across an etcd restart mid-sync', () => {
   beforeAll(async () => {
     plane = await startControlPlane({ startupTimeoutMs: 90_000 });
     await installCrds(plane.kubeConfig);
-    const core = plane.kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: namespace } } });
-    await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'default' } } });
+    await createTestNamespace(plane.kubeConfig, namespace);
     env = await setupEnvironment(
       plane.kubeConfig,
       namespace,

@@ -1,7 +1,8 @@
 // Managed mode (no MIC, no AzureAssignedIdentity), the /host/token endpoint with TokenReview, and
 // instance metadata forwarded when blocking is switched off.
 import { CoreV1Api } from '@kubernetes/client-node';
-import { createBinding, createIdentity, serviceAccountToken } from './support/cluster';
+import { requestServiceAccountToken } from '@pod-identity/envtest';
+import { createBinding, createIdentity } from './support/cluster';
 import { call, tokenPath } from './support/client';
 import { type RunningNmi, startNmi, waitReady } from './support/nmi';
 import { eventually, uamiFor, World } from './support/world';
@@ -65,12 +66,12 @@ describe('/host/token', () => {
     const headers = { podns: nsA, podname: 'h-pod' };
     const anonymous = await call(nmi.port, '/host/token/?resource=https://vault.azure.net', { from: '127.0.0.1', headers });
     expect(anonymous.status).toBe(401);
-    const wrongAudience = await serviceAccountToken(world.admin, world.system, 'csi-driver', ['someone-else']);
+    const wrongAudience = await requestServiceAccountToken(world.admin, world.system, 'csi-driver', { audiences: ['someone-else'] });
     const refused = await call(nmi.port, '/host/token/?resource=https://vault.azure.net', { from: '127.0.0.1', headers: { ...headers, Authorization: `Bearer ${wrongAudience}` } });
     expect(refused.status).toBe(401);
-    const notAllowed = await serviceAccountToken(world.admin, world.system, 'pod-identity-nmi', ['pod-identity-nmi']);
+    const notAllowed = await requestServiceAccountToken(world.admin, world.system, 'pod-identity-nmi', { audiences: ['pod-identity-nmi'] });
     expect((await call(nmi.port, '/host/token/?resource=x', { from: '127.0.0.1', headers: { ...headers, Authorization: `Bearer ${notAllowed}` } })).status).toBe(403);
-    const token = await serviceAccountToken(world.admin, world.system, 'csi-driver', ['pod-identity-nmi']);
+    const token = await requestServiceAccountToken(world.admin, world.system, 'csi-driver', { audiences: ['pod-identity-nmi'] });
     const fromPodAddress = await call(nmi.port, '/host/token/?resource=x', { from: '127.0.5.5', headers: { ...headers, Authorization: `Bearer ${token}` } });
     expect(fromPodAddress.status).toBe(403);
     const answer = await call(nmi.port, '/host/token/?resource=https://vault.azure.net', { from: '127.0.0.1', headers: { ...headers, Authorization: `Bearer ${token}` } });

@@ -19,5 +19,5 @@ export {
   type ServiceAccountTokenOptions,
 } from './service-account';
 export { ENVTEST_KUBECONFIG, envtestKubeConfig } from './jest/env';
-export { testNamespace, type TestNamespace } from './jest/test-namespace';
+export { createTestNamespace, testNamespace, type TestNamespace } from './jest/test-namespace';
 export { defaultCrdDir, installCrds, readCrds } from './crds';

@@ -1,6 +1,6 @@
 // Per-object backoff for Kubernetes writes: an object whose write keeps failing (its namespace is being
 // deleted, a webhook refuses it, ...) is retried with growing delays, and never holds the others back.
-import type { Clock } from '@pod-identity/platform';
+import { backoffDelay, type Clock } from '@pod-identity/platform';
 
 export class WriteBackoff {
   private readonly entries = new Map<string, { failures: number; notBefore: number }>();
@@ -19,7 +19,11 @@ export class WriteBackoff {
   /** Records a failure; returns the delay until the next attempt. */
   failed(key: string): number {
     const failures = (this.entries.get(key)?.failures ?? 0) + 1;
-    const delay = Math.min(this.maxMs, this.baseMs * 2 ** (failures - 1));
+    const delay = backoffDelay(failures - 1, {
+      initialMs: Math.min(this.baseMs, this.maxMs),
+      maxMs: this.maxMs,
+      jitter: 0,
+    });
     this.entries.set(key, { failures, notBefore: this.clock.now() + delay });
     return delay;
   }

@@ -1,17 +1,15 @@
 // Integration helpers on the shared envtest control plane (its kubeconfig comes from the jest global
 // setup through $ENVTEST_KUBECONFIG). Pods get 127.0.0.0/8 addresses on their status so that test
 // clients can bind them as source addresses.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   loadAllYaml,
   RbacAuthorizationV1Api,
   type V1ClusterRole,
-  type V1CustomResourceDefinition,
   type V1Pod,
 } from '@kubernetes/client-node';
 import {
@@ -23,53 +21,9 @@ import {
   PLURALS,
   VERSION,
 } from '@pod-identity/crd-types';
+import { serviceAccountKubeConfig } from '@pod-identity/envtest';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
-
-export function adminKubeConfig(): KubeConfig {
-  const path = process.env.ENVTEST_KUBECONFIG;
-  if (!path) throw new Error('ENVTEST_KUBECONFIG is not set: run through apps/nmi/jest.int.config.cjs');
-  const kc = new KubeConfig();
-  kc.loadFromFile(path);
-  return kc;
-}
-
-function isConflict(err: unknown): boolean {
-  return (err as { code?: number }).code === 409;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-export async function installCrds(kc: KubeConfig): Promise<void> {
-  const api = kc.makeApiClient(ApiextensionsV1Api);
-  const dir = join(ROOT, 'deploy', 'base', 'crds');
-  for (const file of readdirSync(dir).filter((f) => f.startsWith('aadpodidentity'))) {
-    // loadAllYaml maps wire names (x-kubernetes-*) onto the typed model the API client serialises.
-    const crd = loadAllYaml(readFileSync(join(dir, file), 'utf8'))[0] as V1CustomResourceDefinition;
-    await api.createCustomResourceDefinition({ body: crd }).catch((err: unknown) => {
-      if (!isConflict(err)) throw err;
-    });
-    await waitFor(`CRD ${crd.metadata?.name}`, async () => {
-      const got = await api.readCustomResourceDefinition({ name: crd.metadata?.name ?? '' });
-      return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
-    });
-  }
-}
-
-export async function createNamespace(kc: KubeConfig, name: string): Promise<void> {
-  const core = kc.makeApiClient(CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name, labels: { 'envtest.pod-identity/test': 'true' } } } });
-  // No controller-manager: create the default ServiceAccount pods need.
-  await core.createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: 'default' } } });
-}
 
 export async function deleteNamespace(kc: KubeConfig, name: string): Promise<void> {
   await kc.makeApiClient(CoreV1Api).deleteNamespace({ name }).catch(() => undefined);
@@ -116,31 +70,6 @@ export async function deleteClusterRbac(kc: KubeConfig, namespace: string): Prom
   const name = `${nmiClusterRole().metadata?.name ?? 'pod-identity-nmi'}-${namespace}`;
   await rbac.deleteClusterRoleBinding({ name }).catch(() => undefined);
   await rbac.deleteClusterRole({ name }).catch(() => undefined);
-}
-
-export async function serviceAccountToken(kc: KubeConfig, namespace: string, name: string, audiences: string[] = []): Promise<string> {
-  const tr = await kc.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
-    namespace,
-    name,
-    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences, expirationSeconds: 3600 } },
-  });
-  if (!tr.status?.token) throw new Error('no token');
-  return tr.status.token;
-}
-
-export async function serviceAccountKubeConfig(kc: KubeConfig, namespace: string, name: string): Promise<KubeConfig> {
-  const token = await serviceAccountToken(kc, namespace, name);
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('no cluster');
-  const user = `system:serviceaccount:${namespace}:${name}`;
-  const out = new KubeConfig();
-  out.loadFromOptions({
-    clusters: [cluster],
-    users: [{ name: user, token }],
-    contexts: [{ name: user, cluster: cluster.name, user, namespace }],
-    currentContext: user,
-  });
-  return out;
 }
 
 export interface PodSpec {

@@ -10,16 +10,14 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type AzureEmulator, type SeedDocument, type SeedPrincipal, startAzureEmulator } from '@pod-identity/azure-emulator';
 import type { AzureIdentity, AzureIdentityBinding } from '@pod-identity/crd-types';
+import { createTestNamespace, envtestKubeConfig, installCrds } from '@pod-identity/envtest';
 import {
-  adminKubeConfig,
   createAssigned,
   createBinding,
   createIdentity,
-  createNamespace,
   createPod,
   deleteClusterRbac,
   deleteNamespace,
-  installCrds,
   nmiKubeConfig,
 } from './cluster';
 
@@ -58,7 +56,7 @@ export function uamiFor(name: string): Uami {
 }
 
 export class World {
-  readonly admin: KubeConfig = adminKubeConfig();
+  readonly admin: KubeConfig = envtestKubeConfig();
   readonly id = suffix();
   readonly node = `node-${this.id}`;
   readonly system = `nmi-sys-${this.id}`;
@@ -77,9 +75,9 @@ export class World {
   async open(extraNamespaces: string[]): Promise<void> {
     this.emulator = await startAzureEmulator({ seed: this.baseSeed(), stateDir: this.stateDir });
     await installCrds(this.admin);
-    await createNamespace(this.admin, this.system);
+    await createTestNamespace(this.admin, this.system);
     for (const ns of extraNamespaces) {
-      await createNamespace(this.admin, ns);
+      await createTestNamespace(this.admin, ns);
       this.namespaces.push(ns);
     }
     this.nmiKc = await nmiKubeConfig(this.admin, this.system);

@@ -22,6 +22,18 @@ function fileSlug(): string {
 }
 
 /**
+ * Creates a namespace with the `default` ServiceAccount that Pods need; no controller-manager runs here
+ * to create it.
+ */
+export async function createTestNamespace(kubeConfig: KubeConfig, name: string): Promise<void> {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  await core.createNamespace({
+    body: { metadata: { name, labels: { 'envtest.pod-identity/test': 'true' } } },
+  });
+  await core.createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: 'default' } } });
+}
+
+/**
  * Registers beforeAll/afterAll hooks that create a unique namespace for this test file (with a
  * `default` ServiceAccount, which no controller-manager creates here, so Pods are admitted) and delete
  * it afterwards. Call it at the top level of a test file or describe block.
@@ -32,11 +44,7 @@ export function testNamespace(prefix?: string): TestNamespace {
 
   beforeAll(async () => {
     kubeConfig = envtestKubeConfig();
-    const core = kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespace({
-      body: { metadata: { name, labels: { 'envtest.pod-identity/test': 'true' } } },
-    });
-    await core.createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: 'default' } } });
+    await createTestNamespace(kubeConfig, name);
   });
 
   afterAll(async () => {
