@@ -34,4 +34,16 @@ describe('mic command line', () => {
     expect(noCloud.code).toBe(2);
     expect(noCloud.err).toMatch(/SUBSCRIPTION_ID/);
   });
+
+  it('outside a cluster and without --kubeconfig, prints one line saying what to set and exits 2', async () => {
+    const cloud = { TENANT_ID: 't', CLIENT_ID: 'c', CLIENT_SECRET: 's', SUBSCRIPTION_ID: 'sub', RESOURCE_GROUP: 'rg' };
+    const r = await run(['--http-probe-port=0', '--prometheus-port=0'], { MIC_POD_NAMESPACE: 'x', ...cloud });
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^mic: no Kubernetes credentials: .*--kubeconfig=<path>.*KUBERNETES_SERVICE_HOST/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    const missing = await run(['--kubeconfig=/no/such/file'], { MIC_POD_NAMESPACE: 'x', ...cloud });
+    expect(missing).toMatchObject({ code: 2 });
+    expect(missing.err).toMatch(/^mic: no Kubernetes credentials: cannot read kubeconfig \/no\/such\/file/);
+  });
 });

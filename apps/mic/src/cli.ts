@@ -2,7 +2,8 @@
 // purpose (the only place that does); everything else logs JSON through the logger.
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { hostname } from 'node:os';
-import { loadKubeConfig } from '@pod-identity/kube';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfigError, loadKubeConfig } from '@pod-identity/kube';
 import { createLogger, FlagError, formatHelp, parseFlags, redactClientId } from '@pod-identity/platform';
 import { startMic } from './app';
 import { buildConfig, type MicConfig } from './config/config';
@@ -46,6 +47,19 @@ function pollFile(path: string, onChange: () => void): () => void {
   return () => unwatchFile(path);
 }
 
+/** The Kubernetes credentials, or one line telling the operator what to set (no stack trace). */
+function kubeConfigOrMessage(config: MicConfig, env: CliInput['env']): KubeConfig | string {
+  try {
+    return loadKubeConfig({ kubeconfigPath: config.kubeconfig, env });
+  } catch (err) {
+    if (!(err instanceof KubeConfigError)) throw err;
+    const hint = config.kubeconfig
+      ? 'point --kubeconfig at a readable kubeconfig with a current context'
+      : 'pass --kubeconfig=<path>, or run MIC in a pod (in-cluster config needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT)';
+    return `mic: no Kubernetes credentials: ${err.message}; ${hint}`;
+  }
+}
+
 /** Runs MIC until asked to stop; returns the exit code. */
 export async function runMic(input: CliInput): Promise<number> {
   let parsed;
@@ -71,11 +85,16 @@ export async function runMic(input: CliInput): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
+  const kubeConfig = kubeConfigOrMessage(config, input.env);
+  if (typeof kubeConfig === 'string') {
+    console.error(kubeConfig);
+    return 2;
+  }
   const logger = createLogger({ name: 'mic', level: config.logLevel, base: { version: input.version } });
   for (const w of parsed.warnings) logger.warn(w);
   if (parsed.values.enableProfile) logger.warn('--enableProfile is not supported and was ignored');
   logger.info(describeConfig(config), 'starting');
-  const handle = await startMic({ config, kubeConfig: loadKubeConfig({ kubeconfigPath: config.kubeconfig }), logger, version: input.version });
+  const handle = await startMic({ config, kubeConfig, logger, version: input.version });
   const unwatch = watchCloudConfig({
     config,
     env: input.env,
