@@ -85,6 +85,7 @@ export class MicController {
       resyncIntervalMs: deps.tuning.resyncIntervalMs,
       driftIntervalMs: deps.tuning.driftIntervalMs,
       onPendingChange: (n) => deps.metrics.pendingEvents.set(n),
+      onSyncError: (kind) => deps.metrics.syncs.inc({ kind, result: 'error' }),
     });
     loopRef.loop = loop;
     this.loop = loop;

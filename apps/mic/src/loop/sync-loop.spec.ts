@@ -9,7 +9,9 @@ function harness(options: { resyncIntervalMs?: number; driftIntervalMs?: number;
   let release: (() => void) | undefined;
   let blocking = false;
   let failures = options.fail ?? 0;
+  const errors: SyncKind[] = [];
   const loop = new SyncLoop({
+    onSyncError: (kind) => errors.push(kind),
     clock,
     logger: silent,
     resyncIntervalMs: options.resyncIntervalMs ?? 0,
@@ -29,6 +31,7 @@ function harness(options: { resyncIntervalMs?: number; driftIntervalMs?: number;
     clock,
     loop,
     kinds,
+    errors,
     block: () => (blocking = true),
     unblock: () => {
       blocking = false;
@@ -91,10 +94,12 @@ describe('SyncLoop', () => {
     const h = harness({ fail: 1 });
     await flushMicrotasks();
     expect(h.kinds).toEqual(['event']);
+    expect(h.errors).toEqual(['event']);
     await h.clock.advance(1000);
     await flushMicrotasks();
     expect(h.kinds).toEqual(['event', 'event']);
     expect(h.loop.syncs).toBe(1);
+    expect(h.errors).toEqual(['event']);
     await h.stop();
   });
 });

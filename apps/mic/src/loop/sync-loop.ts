@@ -16,6 +16,8 @@ export interface SyncLoopOptions {
   /** Delay before retrying a sync that threw (default 1 s, doubling to 30 s). */
   readonly errorBackoffMs?: number;
   readonly onPendingChange?: (pending: number) => void;
+  /** A sync threw (counted as result="error" in mic_syncs_total); it is retried after the backoff. */
+  readonly onSyncError?: (kind: SyncKind) => void;
 }
 
 export class SyncLoop {
@@ -75,6 +77,7 @@ export class SyncLoop {
       } catch (err) {
         failures++;
         this.options.logger.error({ err }, 'sync failed');
+        this.options.onSyncError?.(kind);
         this.dirty = true;
         if (kind === 'drift') this.drift = true;
         await this.pause(Math.min(30_000, (this.options.errorBackoffMs ?? 1000) * 2 ** (failures - 1)), signal);

@@ -17,7 +17,7 @@ export class MicMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.syncs = new Counter({ name: 'mic_syncs_total', help: 'Sync cycles by kind (event, resync, drift) and result', labelNames: ['result', 'kind'], registers });
+    this.syncs = new Counter({ name: 'mic_syncs_total', help: 'Sync cycles by kind (event, resync, drift) and result (ok, partial: some Kubernetes writes failed, error: the sync threw)', labelNames: ['result', 'kind'], registers });
     this.syncDuration = new Histogram({
       name: 'mic_sync_duration_seconds',
       help: 'Duration of one sync cycle (planning and Kubernetes writes; ARM work runs after it)',
