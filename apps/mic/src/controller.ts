@@ -7,6 +7,7 @@ import type { ComputeIdentityPort } from '@pod-identity/azure-arm';
 import type { KubeHttp } from '@pod-identity/kube';
 import { Applier } from './apply/applier';
 import { ArmGate, type WriteBudget } from './apply/arm-gate';
+import type { WindowSettings } from './apply/coalescing-window';
 import type { AssignedIdentityWriter, AssignmentEvents, LedgerStore } from './apply/ports';
 import { TargetRunner } from './apply/target-runner';
 import { SyncLoop, type SyncKind } from './loop/sync-loop';
@@ -29,6 +30,8 @@ export interface ControllerTuning {
   readonly shutdownGraceMs: number;
   readonly transientRetryMs: number;
   readonly isolationRetries: number;
+  /** Per VM/VMSS coalescing window (docs/adr/0006). */
+  readonly coalescing: WindowSettings;
 }
 
 export interface ControllerDeps {
@@ -124,6 +127,7 @@ export class MicController {
       targetConcurrency: deps.tuning.targetConcurrency,
       retryBaseMs: deps.tuning.transientRetryMs,
       wake,
+      coalescing: deps.tuning.coalescing,
       onTargetResult: (result) => deps.metrics.targetOps.inc({ result }),
     });
   }

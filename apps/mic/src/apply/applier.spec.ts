@@ -8,7 +8,7 @@ import { Applier } from './applier';
 import { ArmGate } from './arm-gate';
 import { TargetRunner } from './target-runner';
 
-function setup() {
+function setup(coalescing?: { quietMs: number; maxMs: number }) {
   const clock = new ManualClock(0);
   const arm = new FakeArm();
   const writer = new FakeWriter();
@@ -25,6 +25,7 @@ function setup() {
     targetConcurrency: 2,
     retryBaseMs: 1000,
     wake: (r) => wakes.push(r),
+    coalescing,
   });
   return { clock, arm, writer, events, wakes, applier };
 }
@@ -132,6 +133,45 @@ describe('Applier: one failing object', () => {
     await applier.apply(plan, lookupFor(plan));
     expect(refusals).toBe(2);
     await applier.idle();
+    applier.close();
+  });
+});
+
+describe('Applier: coalescing window', () => {
+  const pods = (n: number) => Array.from({ length: n }, (_, i) => pod('app', `p${i}`, { node: 'n0', label: i % 2 ? 'sel' : 'one' }));
+  const twoSelectors = { ...world, bindings: [binding('app', 'b1', 'good', 'one'), binding('app', 'b2', 'bad', 'sel')] };
+
+  it('gives a burst of pods one PATCH, once the target has been quiet, and wakes the loop for it', async () => {
+    const { clock, arm, wakes, applier } = setup({ quietMs: 250, maxMs: 3000 });
+    // First pod: only the "good" identity is needed; the window opens.
+    const first = planSync(snapshot({ ...twoSelectors, pods: pods(1) }));
+    expect(await applier.apply(first, lookupFor(first))).toMatchObject({ dispatched: 0, coalescing: 1 });
+    await clock.advance(100);
+    // More pods 100 ms later bring the "bad" identity too: the quiet period starts again.
+    const burst = planSync(snapshot({ ...twoSelectors, pods: pods(4) }));
+    expect(await applier.apply(burst, lookupFor(burst))).toMatchObject({ dispatched: 0, coalescing: 1 });
+    await clock.advance(150);
+    await flushMicrotasks();
+    expect(wakes.filter((w) => w.endsWith('window ended'))).toHaveLength(1);
+    expect(await applier.apply(burst, lookupFor(burst))).toMatchObject({ dispatched: 0, coalescing: 1 });
+    await clock.advance(100);
+    await flushMicrotasks();
+    expect(wakes.filter((w) => w.endsWith('window ended'))).toHaveLength(2);
+    expect(await applier.apply(burst, lookupFor(burst))).toMatchObject({ dispatched: 1, coalescing: 0 });
+    await applier.idle();
+    expect(arm.patches).toHaveLength(1);
+    expect([...(arm.patches[0]?.delta.add ?? [])].sort()).toEqual([uai('bad'), uai('good')].sort());
+    applier.close();
+  });
+
+  it('does not hold back a drift check of a target with nothing pending', async () => {
+    const { arm, applier } = setup({ quietMs: 250, maxMs: 3000 });
+    const plan = planSync(snapshot({ ...world, pods: [pod('app', 'p', { node: 'n0', label: 'sel' })] }));
+    const assigned = plan.creates.map((c) => stored(c.object));
+    const drift = planSync(snapshot({ ...world, pods: [pod('app', 'p', { node: 'n0', label: 'sel' })], assigned }), { driftCheck: true });
+    expect(await applier.apply(drift, () => undefined)).toMatchObject({ dispatched: 1, coalescing: 0 });
+    await applier.idle();
+    expect(arm.gets).toBe(1);
     applier.close();
   });
 });

@@ -1,11 +1,14 @@
 // Executes a plan. Kubernetes writes first (bounded parallel), then the per-VM/VMSS work is dispatched:
 // different targets run in parallel up to a limit, one target never runs twice at once, and a target
 // that is busy or waiting (Retry-After, backoff, budget) is left for a later sync. The sync does not wait
-// for ARM, so a slow VMSS never delays assignments on other VMs.
+// for ARM, so a slow VMSS never delays assignments on other VMs. A target whose change set is still
+// changing is held in a short coalescing window first, so a burst of pods gives one PATCH (docs/adr/0006).
 import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
 import type { Clock, Logger } from '@pod-identity/platform';
 import { objectRef, refKey } from '../plan/existing';
 import type { ObjectRef, Plan, TargetPlan } from '../plan/model';
+import { changeSignature, hasPendingChange } from './change-signature';
+import { CoalescingWindow, type WindowSettings } from './coalescing-window';
 import { Limiter, mapLimit } from './limiter';
 import { failureMessage, failureReason } from './messages';
 import type { AssignedIdentityWriter, AssignmentEvents } from './ports';
@@ -27,6 +30,8 @@ export interface ApplierDeps {
   /** Called when a target operation ended, or when a waiting target becomes due: time to sync again. */
   readonly wake: (reason: string) => void;
   readonly onTargetResult?: (result: TargetOutcome['result']) => void;
+  /** Coalescing window per VM/VMSS; absent: dispatch as soon as there is work. */
+  readonly coalescing?: WindowSettings;
 }
 
 export interface ApplyReport {
@@ -35,6 +40,8 @@ export interface ApplyReport {
   readonly dispatched: number;
   readonly skippedBusy: number;
   readonly skippedWaiting: number;
+  /** Targets held in their coalescing window. */
+  readonly coalescing: number;
 }
 
 /**
@@ -59,9 +66,11 @@ export class Applier {
   private readonly targets: Limiter;
   private readonly timers = new AbortController();
   private readonly writeBackoff: WriteBackoff;
+  private readonly window: CoalescingWindow;
 
   constructor(private readonly deps: ApplierDeps) {
     this.targets = new Limiter(deps.targetConcurrency);
+    this.window = new CoalescingWindow(deps.coalescing ?? { quietMs: 0, maxMs: 0 });
     this.writeBackoff = new WriteBackoff(deps.clock, deps.retryBaseMs);
   }
 
@@ -70,18 +79,32 @@ export class Applier {
     let dispatched = 0;
     let skippedBusy = 0;
     let skippedWaiting = 0;
+    let coalescing = 0;
+    this.window.retain(new Set(plan.targets.filter(hasPendingChange).map((t) => t.target.key)));
     for (const planned of plan.targets) {
       const tp = withoutFailedCreates(planned, failedCreates);
       if (!tp) continue;
       const key = tp.target.key;
-      if (this.inflight.has(key)) skippedBusy++;
+      // The window runs while the target is busy too, so work that piled up meanwhile can go at once.
+      if (!this.windowAllows(tp)) coalescing++;
+      else if (this.inflight.has(key)) skippedBusy++;
       else if ((this.notBefore.get(key) ?? 0) > this.deps.clock.now()) skippedWaiting++;
       else if (!signal?.aborted) {
         dispatched++;
+        this.window.dispatched(key);
         this.dispatch(tp, lookup);
       }
     }
-    return { kubeWrites, kubeErrors, dispatched, skippedBusy, skippedWaiting };
+    return { kubeWrites, kubeErrors, dispatched, skippedBusy, skippedWaiting, coalescing };
+  }
+
+  /** Drift checks go at once; real changes wait until the target's change set has settled. */
+  private windowAllows(tp: TargetPlan): boolean {
+    if (!hasPendingChange(tp)) return true;
+    const d = this.window.observe(tp.target.key, changeSignature(tp), this.deps.clock.now());
+    if (d.dispatch) return true;
+    if (d.wakeInMs !== undefined) this.wakeLater(`target ${tp.target.key} window ended`, d.wakeInMs);
+    return false;
   }
 
   /** Whether any target operation is running. */

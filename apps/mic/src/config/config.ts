@@ -112,6 +112,7 @@ export function buildConfig(input: ConfigInput): MicConfig {
       shutdownGraceMs: v['shutdown-grace'],
       transientRetryMs: Math.max(100, v['update-user-msi-retry-interval']),
       isolationRetries: v['update-user-msi-max-retry'],
+      coalescing: { quietMs: v['arm-coalesce-quiet'], maxMs: v['arm-coalesce-max'] },
     },
     immutableClientIds: [...new Set(immutable)],
     cloud: loaded.cloud,

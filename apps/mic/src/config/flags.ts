@@ -52,6 +52,13 @@ export const MIC_FLAGS = defineFlags({
   'arm-write-burst': { type: 'int', default: 40, min: 1, description: 'Write budget: burst over all VMs/VMSS' },
   'arm-target-writes-per-minute': { type: 'int', default: 4, min: 1, description: 'Write budget: PATCHes per minute to one VM/VMSS (ARM allows 4)' },
   'arm-target-write-burst': { type: 'int', default: 10, min: 1, description: 'Write budget: burst per VM/VMSS (ARM allows 12)' },
+  'arm-coalesce-quiet': {
+    type: 'duration',
+    default: 250,
+    min: 0,
+    description: 'Hold a VM/VMSS change until its set of identities has not changed for this long, so a burst of pods gives one PATCH (0 disables; docs/adr/0006)',
+  },
+  'arm-coalesce-max': { type: 'duration', default: 3000, min: 0, description: 'Longest a VM/VMSS change is held by --arm-coalesce-quiet (docs/adr/0006)' },
   'arm-poll-interval': { type: 'duration', default: 5000, min: 10, description: 'Polling interval of ARM long-running operations when ARM sends no Retry-After' },
   'shutdown-grace': { type: 'duration', default: 20_000, min: 0, description: 'Longest wait for running ARM operations when stopping' },
   'ledger-prefix': { type: 'string', default: 'pod-identity-mic-ledger', validate: dnsLabel, description: 'Name prefix of the ConfigMaps recording identities MIC added' },
