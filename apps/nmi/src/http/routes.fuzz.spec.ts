@@ -155,21 +155,19 @@ describe('renderError (fuzz)', () => {
   });
 });
 
-// KNOWN BUG (reported, apps/nmi/src/http/routes.ts): a ';' path parameter or an extra segment between
-// "metadata" and "identity" (or after "instance") is classified 'proxy', so the request is forwarded to
-// the node's real IMDS. The README promises that any other spelling of …identity…oauth2…token is refused
-// (400) and never forwarded, and that /metadata/instance… is blocked. Servers that strip ';' parameters
-// (RFC 3986 path parameters, as Tomcat, Jetty and Spring do) would serve the VM's own token or instance
-// metadata to the pod. `it.failing` keeps the suite green while the bug exists and turns red once
-// routes.ts is fixed: then change `it.failing` to `it`.
-describe('KNOWN BUG: path parameters smuggle a token or instance request past NMI', () => {
-  it.failing.each([
+// Found by the security suite: ';' path parameters and extra segments used to be classified 'proxy'
+// and forwarded to the node's real IMDS, which a server that strips ';' parameters (RFC 3986) would
+// answer with the VM's own token or instance metadata.
+describe('path parameters and extra segments cannot smuggle a token or instance request past NMI', () => {
+  it.each([
     '/metadata;/identity/oauth2/token?resource=x',
     '/metadata;x=1/identity/oauth2/token?resource=x',
     '/metadata/;/identity/oauth2/token?resource=x',
+    '/metadata/x/identity/oauth2/token?resource=x',
+    '/metadata/%3B/identity/oauth2/token?resource=x',
     '/metadata/instance;/compute?api-version=2021-02-01',
     '/metadata/;/instance?api-version=2021-02-01',
-  ])('is not forwarded: %s', (target) => {
-    expect(classifyRequest(target, BLOCK).route).not.toBe('proxy');
+  ])('is refused, not forwarded: %s', (target) => {
+    expect(classifyRequest(target, BLOCK).route).toBe('invalid');
   });
 });

@@ -2,8 +2,10 @@
 // router so the path rules (case, trailing slash, path tricks) are one table-tested function.
 //
 //  token       /metadata/identity/oauth2/token[/]        ("metadata" in any case; the rest exact)
-//  invalid     any other spelling of …identity…oauth2…token (any case), backslashes, encoded
-//              slashes/backslashes/dots, dot segments: 400, never forwarded
+//  invalid     any other spelling of …identity…oauth2…token (any case, anywhere in the path),
+//              backslashes, NUL, ';' path parameters, dot segments (raw or %-decoded): 400, never
+//              forwarded. Servers that strip ';' parameters (RFC 3986) would otherwise turn
+//              /metadata;/identity/oauth2/token into the VM's own token endpoint.
 //  host-token  /host/token[/]
 //  blocked     /metadata/instance… (any case) when instance metadata is blocked
 //  proxy       everything else, forwarded to the node's IMDS
@@ -23,8 +25,8 @@ export interface ClassifiedRequest {
 }
 
 const TOKEN_REST = /^identity\/oauth2\/token\/?$/;
-const TOKEN_LIKE = /^\/+metadata\/+identity.*oauth2.*token/i;
-const TRICKS = /\\|%00/;
+const TOKEN_LIKE = /identity.*oauth2.*token/i;
+const TRICKS = /\\|%00|;/;
 const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 
 export function splitTarget(target: string): { path: string; query: string } {
