@@ -52,6 +52,7 @@ export class NmiAgent {
       requestTimeoutMs: config.requestTimeoutMs,
       headersTimeoutMs: 10_000,
       keepAliveTimeoutMs: 5_000,
+      maxConnections: config.maxConnections,
     });
     await this.startProbes();
     if (config.iptables.manage) {

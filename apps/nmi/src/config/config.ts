@@ -47,6 +47,7 @@ export interface NmiConfig {
   readonly kubeconfig: string | undefined;
   readonly shutdownGraceMs: number;
   readonly requestTimeoutMs: number;
+  readonly maxConnections: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /** Deprecation and compatibility notes for the startup log. */
   readonly warnings: readonly string[];
@@ -121,6 +122,7 @@ function toConfig(parsed: ParsedFlags<NmiFlags>): NmiConfig {
     kubeconfig: v.kubeconfig || undefined,
     shutdownGraceMs: v['shutdown-grace'],
     requestTimeoutMs: v['request-timeout'],
+    maxConnections: v['max-connections'],
     logLevel: v['log-level'] as NmiConfig['logLevel'],
     warnings,
   };

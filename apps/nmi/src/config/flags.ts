@@ -94,6 +94,7 @@ export const NMI_FLAGS = defineFlags({
   'authority-ca-file': { type: 'string', description: 'PEM file of extra CAs trusted for Entra ID authorities (private clouds, tests)' },
   kubeconfig: { type: 'string', env: 'KUBECONFIG', description: 'kubeconfig file (in-cluster config when empty)' },
   'shutdown-grace': { type: 'duration', default: 10 * SECOND, min: 0, description: 'time requests in flight get to finish on SIGTERM' },
+  'max-connections': { type: 'int', default: 4096, min: 16, max: 1_000_000, description: 'open connections to the metadata endpoint at most (new ones are closed above it)' },
   'request-timeout': { type: 'duration', default: 30 * SECOND, min: SECOND, description: 'bound on one request to the metadata endpoint, headers included' },
   'log-level': { type: 'string', default: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], description: 'log level' },
   'log-format': { type: 'string', default: 'json', choices: ['json', 'text'], description: 'accepted for compatibility; logs are always JSON' },

@@ -13,6 +13,17 @@ export interface ServerOptions {
   readonly requestTimeoutMs: number;
   readonly headersTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
+  /** Open connections at most; node closes new ones above it (file descriptors stay bounded). */
+  readonly maxConnections: number;
+}
+
+/**
+ * Node enforces requestTimeout/headersTimeout only when it checks its connections, every 30 s by
+ * default: a client dribbling headers would keep its socket far past --request-timeout. Checking a few
+ * times per timeout keeps the cut within about 1.25 x the timeout, at the cost of one timer per server.
+ */
+export function connectionCheckIntervalMs(requestTimeoutMs: number): number {
+  return Math.max(100, Math.min(1000, Math.floor(requestTimeoutMs / 4)));
 }
 
 export interface RunningServer {
@@ -23,7 +34,11 @@ export interface RunningServer {
 }
 
 export async function startServer(listener: RequestListener, options: ServerOptions): Promise<RunningServer> {
-  const server = http.createServer({ maxHeaderSize: options.maxHeaderBytes }, listener);
+  const server = http.createServer(
+    { maxHeaderSize: options.maxHeaderBytes, connectionsCheckingInterval: connectionCheckIntervalMs(options.requestTimeoutMs) },
+    listener,
+  );
+  server.maxConnections = options.maxConnections;
   server.requestTimeout = options.requestTimeoutMs;
   server.headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs);
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
