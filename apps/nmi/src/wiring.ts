@@ -1,12 +1,13 @@
 // Builds the object graph of the agent from the config and the injected outside world. No I/O here
 // beyond constructing clients; the agent starts things.
+import type { RequestListener } from 'node:http';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { type AzurePodIdentityException, NODENAME_LABEL } from '@pod-identity/crd-types';
 import { findPodException } from '@pod-identity/domain';
 import { crdInformer, KubeHttp, podInformer } from '@pod-identity/kube';
 import type { Logger, Registry } from '@pod-identity/platform';
 import type { NmiConfig } from './config/config';
-import { createApp } from './http/app';
+import { createListener } from './http/listener';
 import type { HostTokenAuth } from './http/host-token';
 import { ImdsProxy } from './http/imds-proxy';
 import { AssignedGrantSource, assignedIdentityStore, bindingStore, identityStore, ManagedGrantSource } from './identity/grant-sources';
@@ -39,7 +40,7 @@ export interface Outside {
 }
 
 export interface Wired {
-  readonly app: ReturnType<typeof createApp>;
+  readonly app: RequestListener;
   readonly feeds: readonly Feed[];
   readonly metrics: NmiMetrics;
   readonly cache: TokenCache;
@@ -72,7 +73,7 @@ export function wire(outside: Outside): Wired {
   const proxyBudget = new UpstreamBudget({ ratePerSec: 20, burst: 20, maxConcurrent: 4, maxWaitMs: config.upstream.queueWaitMs }, clock);
   const proxy = new ImdsProxy({ baseUrl: imdsBase(config), timeoutMs: config.upstream.timeoutMs, maxBodyBytes: 64 * 1024 }, proxyBudget);
   const isException = (pod: PodInfo): boolean => findPodException(pod, exceptions.list()) !== undefined;
-  const app = createApp({
+  const app = createListener({
     options: {
       metadataHeaderRequired: config.metadataHeaderRequired,
       blockInstanceMetadata: config.blockInstanceMetadata,

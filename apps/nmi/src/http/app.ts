@@ -1,6 +1,6 @@
-// The express app on the NMI port: one dispatcher (routes.ts decides), handlers, and one error
-// handler that renders through the error table. Requests are measured and logged without queries
-// (they carry client ids) and without headers (Authorization).
+// The express app for the metadata routes other than the token route: the proxy to IMDS, /host/token
+// and the refusals. One dispatcher (routes.ts decides), one error handler rendering through the error
+// table. The token route, nearly all of a node's traffic, is served before express (listener.ts).
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '@pod-identity/platform';
 import { NmiError } from '../errors';
@@ -9,12 +9,14 @@ import type { Resolver } from '../identity/resolver';
 import type { NmiMetrics } from '../ops/metrics';
 import type { TokenService } from '../tokens/token-service';
 import type { Clock } from '../util/clock';
-import { type ErrorRenderOptions, renderError } from './error-table';
+import type { ErrorRenderOptions } from './error-table';
 import type { HostTokenAuth } from './host-token';
 import { handleHostToken } from './host-token';
 import type { ImdsProxy } from './imds-proxy';
+import { rejectForwarded, requireMetadataHeader, requireShortUrl } from './request-guards';
+import { observeWhenFinished, sendError } from './respond';
 import { classifyRequest, type Route } from './routes';
-import { handleToken } from './token-endpoint';
+import { serveTokenRoute } from './token-endpoint';
 
 export interface AppOptions extends ErrorRenderOptions {
   readonly metadataHeaderRequired: boolean;
@@ -34,20 +36,17 @@ export interface AppDeps {
   readonly clock: Clock;
 }
 
-export const METADATA_HEADER_TEXT = 'Required metadata header not specified';
-
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', false);
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const started = deps.clock.now();
-    res.on('finish', () => observe(deps, req, res, (deps.clock.now() - started) / 1000));
+    observeWhenFinished(deps, req, res, () => (res.locals.route as Route | undefined) ?? 'invalid', req.path);
     next();
   });
   app.use((req: Request, res: Response) => dispatch(deps, req, res));
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendError(deps, err, req, res));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendError(deps, err, res, req.path));
   return app;
 }
 
@@ -55,7 +54,7 @@ async function dispatch(deps: AppDeps, req: Request, res: Response): Promise<voi
   const target = req.originalUrl;
   const classified = classifyRequest(target, deps.options);
   res.locals.route = classified.route;
-  if (target.length > deps.options.maxUrlLength) throw new NmiError('bad-query', 'request URL too long');
+  requireShortUrl(target, deps.options.maxUrlLength);
   switch (classified.route) {
     case 'invalid':
       throw new NmiError('invalid-path', 'Invalid request');
@@ -65,46 +64,11 @@ async function dispatch(deps: AppDeps, req: Request, res: Response): Promise<voi
       rejectForwarded(req);
       return handleHostToken(deps, req, res, classified.query);
     case 'token':
-      requireMetadataHeader(deps, req);
-      rejectForwarded(req);
-      return handleToken(deps, req, res, classified);
+      // listener.ts serves this route before express; the app alone stays complete.
+      return serveTokenRoute(deps, req, res, classified);
     case 'proxy':
-      requireMetadataHeader(deps, req);
+      requireMetadataHeader(deps.options.metadataHeaderRequired, req);
       rejectForwarded(req);
       return deps.proxy.forward(req, res, classified.query ? `${classified.path}?${classified.query}` : classified.path);
   }
-}
-
-function requireMetadataHeader(deps: AppDeps, req: Request): void {
-  if (deps.options.metadataHeaderRequired && req.headers.metadata !== 'true') {
-    throw new NmiError('metadata-header-missing', METADATA_HEADER_TEXT);
-  }
-}
-
-/** IMDS refuses requests that carry X-Forwarded-For (an SSRF signal); so does NMI. */
-function rejectForwarded(req: Request): void {
-  if (req.headers['x-forwarded-for'] !== undefined) {
-    throw new NmiError('forwarded-request', 'Requests with an X-Forwarded-For header are not accepted');
-  }
-}
-
-function sendError(deps: AppDeps, err: unknown, req: Request, res: Response): void {
-  const rendered = renderError(err, deps.options);
-  if (rendered.code === 'internal') deps.logger.error({ err, path: req.path }, 'request failed');
-  else deps.logger.debug({ code: rendered.code, path: req.path, msg2: (err as Error).message }, 'request refused');
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.status(rendered.status).set(rendered.headers).send(rendered.body);
-}
-
-function observe(deps: AppDeps, req: Request, res: Response, seconds: number): void {
-  const route = (res.locals.route as Route | undefined) ?? 'invalid';
-  deps.metrics.requests.inc({ route, status: String(res.statusCode) });
-  deps.metrics.requestDuration.observe({ route }, seconds);
-  deps.logger.debug(
-    { method: req.method, path: req.path, route, status: res.statusCode, remote: req.socket.remoteAddress, seconds },
-    'request',
-  );
 }

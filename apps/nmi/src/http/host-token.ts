@@ -2,14 +2,14 @@
 // podname headers. The original trusted those headers from anyone on the host; here the endpoint is
 // off unless enabled, and then the caller must present a ServiceAccount token that the API server
 // accepts (TokenReview, with our audience) for one of the allowed ServiceAccounts.
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NmiError } from '../errors';
 import { canonicalIp } from '../identity/ip';
 import { isLivePhase } from '../identity/model';
 import { tokenBody } from '../tokens/token';
 import type { AppDeps } from './app';
 import { auditTokenIssued, issueToken } from './issue';
-import { abortOnClose } from './token-endpoint';
+import { abortOnClose, sendJson } from './respond';
 import { parseTokenQuery } from './token-query';
 
 export interface ReviewResult {
@@ -26,7 +26,7 @@ export interface HostTokenAuth {
 
 const SA_PREFIX = 'system:serviceaccount:';
 
-export async function handleHostToken(deps: AppDeps, req: Request, res: Response, rawQuery: string): Promise<void> {
+export async function handleHostToken(deps: AppDeps, req: IncomingMessage, res: ServerResponse, rawQuery: string): Promise<void> {
   const auth = deps.hostAuth;
   if (!auth) throw new NmiError('host-token-disabled', '/host/token is disabled on this node');
   const remote = canonicalIp(req.socket.remoteAddress);
@@ -44,7 +44,7 @@ export async function handleHostToken(deps: AppDeps, req: Request, res: Response
   deps.metrics.cache.inc({ outcome: issued.result.outcome });
   const first = issued.result.set.tokens[0];
   const body = { token: tokenBody(first, query.resource, Math.floor(deps.clock.now() / 1000)), clientid: issued.identity.spec.clientID ?? '' };
-  res.status(200).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  sendJson(res, 200, JSON.stringify(body));
   auditTokenIssued(deps.logger, { route: 'host-token', pod, issued, resource: query.resource });
 }
 
@@ -62,7 +62,7 @@ async function authenticate(auth: HostTokenAuth, authorization: string | undefin
   if (!auth.allowed.has(account)) throw new NmiError('host-token-forbidden', 'this ServiceAccount may not use /host/token');
 }
 
-function header(req: Request, name: string): string | undefined {
+function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }

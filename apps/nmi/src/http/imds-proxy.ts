@@ -1,7 +1,7 @@
 // Transparent forwarding to the node's real IMDS (every path that is not ours, and token requests of
 // exception pods, unchanged). Bounded: request body size, upstream timeout, concurrency (shared budget).
 import http from 'node:http';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NmiError } from '../errors';
 import type { UpstreamBudget } from '../tokens/budget';
 
@@ -40,13 +40,13 @@ export class ImdsProxy {
   ) {}
 
   /** Forwards `req` to IMDS at `pathAndQuery` and streams the answer back. */
-  async forward(req: Request, res: Response, pathAndQuery: string): Promise<void> {
+  async forward(req: IncomingMessage, res: ServerResponse, pathAndQuery: string): Promise<void> {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > this.options.maxBodyBytes) throw new NmiError('bad-query', 'request body too large');
     await this.budget.run(() => this.exchange(req, res, pathAndQuery));
   }
 
-  private exchange(req: Request, res: Response, pathAndQuery: string): Promise<void> {
+  private exchange(req: IncomingMessage, res: ServerResponse, pathAndQuery: string): Promise<void> {
     const url = new URL(pathAndQuery, this.options.baseUrl);
     return new Promise<void>((resolve, reject) => {
       let answered = false;
@@ -62,8 +62,7 @@ export class ImdsProxy {
       });
       upstream.on('response', (answer) => {
         answered = true;
-        res.status(answer.statusCode ?? 502);
-        res.set(forwardHeaders(answer.headers) as Record<string, string>);
+        res.writeHead(answer.statusCode ?? 502, forwardHeaders(answer.headers));
         answer.pipe(res);
         answer.on('end', () => resolve());
         answer.on('error', () => resolve());
@@ -72,7 +71,7 @@ export class ImdsProxy {
     });
   }
 
-  private pipeBody(req: Request, upstream: http.ClientRequest): void {
+  private pipeBody(req: IncomingMessage, upstream: http.ClientRequest): void {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;

@@ -1,6 +1,6 @@
 // JSON logs on stdout through pino, with no transports (worker threads do not survive bundling).
 import pino, { type DestinationStream, type Level, type Logger } from 'pino';
-import { REDACT_PATHS, REDACTED, scrubJsonLine, scrubText, scrubValue } from './redact';
+import { scrubJsonLine, scrubText, scrubValue } from './redact';
 
 export type { Logger } from 'pino';
 export type LogLevel = Level | 'silent';
@@ -12,20 +12,21 @@ export interface LoggerOptions {
   readonly level?: LogLevel;
   /** Component name, logged as "name" on every line (e.g. "mic", "nmi"). */
   readonly name: string;
-  /** Where lines go; default stdout (fd 1, synchronous so nothing is lost on exit). Tests pass a stream. */
+  /** Where lines go; default stdout, buffered (see STDOUT_BUFFERING). Tests pass a stream. */
   readonly destination?: DestinationStream;
   /** Fields added to every line (e.g. { node }); scrubbed like everything else. */
   readonly base?: Record<string, unknown>;
 }
 
 /**
- * A pino logger whose every line is scrubbed twice: pino redaction paths for the usual places, then
- * a value-level pass over fields and messages (JWTs, Bearer/Basic credentials, access_token=...,
- * client_secret=..., secret-named keys at any depth, client ids shortened), and finally every
- * serialised line goes through scrubJsonLine (covers child bindings and anything else).
+ * A pino logger whose every line is scrubbed twice: a value-level pass over fields, bindings, errors and
+ * messages (JWTs, Bearer/Basic credentials, access_token=..., client_secret=..., secret-named keys at
+ * any depth, client ids shortened), then every serialised line goes through scrubJsonLine (anything
+ * the first pass could not see). pino's own path redaction is not used: the first pass covers every
+ * path it would, at any depth, and it cost half of each line's time (measured: 26 -> 14 us per line).
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = scrubbingStream(options.destination ?? pino.destination({ fd: 1, sync: true }));
+  const destination = scrubbingStream(options.destination ?? pino.destination({ fd: 1, ...STDOUT_BUFFERING }));
   return pino(
     {
       name: options.name,
@@ -33,7 +34,6 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { name: options.name, ...(scrubValue(options.base ?? {}) as Record<string, unknown>) },
       timestamp: pino.stdTimeFunctions.isoTime,
       messageKey: 'msg',
-      redact: { paths: [...REDACT_PATHS], censor: REDACTED },
       formatters: {
         level: (label) => ({ level: label }),
         bindings: (bindings) => scrubValue(bindings) as Record<string, unknown>,
@@ -55,6 +55,13 @@ export function createLogger(options: LoggerOptions): Logger {
     destination,
   );
 }
+
+/**
+ * One write(2) per line cost NMI a third of its cache-hit throughput (one audit line per token).
+ * Lines are collected up to 4 KiB and written at least every 100 ms; on exit (also process.exit after
+ * a fatal line) pino flushes synchronously, so only a SIGKILL can lose the last 100 ms of lines.
+ */
+export const STDOUT_BUFFERING = { sync: false, minLength: 4096, periodicFlush: 100 } as const;
 
 /** Parses a --log-level value; undefined when it is not a pino level. */
 export function parseLogLevel(text: string): LogLevel | undefined {

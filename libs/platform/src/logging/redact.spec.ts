@@ -32,8 +32,25 @@ describe('scrubText', () => {
     ['password=hunter2 and more', 'password=[REDACTED] and more'],
     ['nothing to see here', 'nothing to see here'],
     ['eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', '[REDACTED-JWT]'],
+    // Upper case must get past the cheap pre-check too.
+    ['NEGOTIATE YWJjZGVmZ2g=', 'NEGOTIATE [REDACTED]'],
+    ['ID_TOKEN=abc.def', 'ID_TOKEN=[REDACTED]'],
+    ['CLIENT_ASSERTION: abcdef', 'CLIENT_ASSERTION: [REDACTED]'],
+    ['ClientId=8f7c2f64-aaaa-bbbb-cccc-ddddeeee9ad1', 'ClientId=8f7c****9ad1'],
   ])('%s', (input, output) => {
     expect(scrubText(input)).toBe(output);
+  });
+
+  it('masks every credential form in any case, whatever text surrounds it (the pre-check lets none through)', () => {
+    // Key and scheme names match in any case; a JWT only as eyJ (an upper-cased one is not a JWT).
+    const forms = fc.constantFrom('Bearer abcdefgh', 'access_token=s3cr3tvalue', 'password: hunter22', 'client_id=0123456789abcdef0123');
+    fc.assert(
+      fc.property(fc.string(), forms, fc.string(), fc.boolean(), (before, form, after, upper) => {
+        const text = `${before} ${upper ? form.toUpperCase() : form} ${after}`;
+        const secret = form.split(/[ =:]+/).pop() as string;
+        expect(scrubText(text)).not.toContain(upper ? secret.toUpperCase() : secret);
+      }),
+    );
   });
 
   it('removes any JWT-shaped string embedded in text', () => {

@@ -29,16 +29,29 @@ const SECRET_KEYS = new Set([
 /** Keys whose values are client ids: kept partially (see redactClientId). */
 const CLIENT_ID_KEYS = new Set(['clientid', 'appid']);
 
-function squash(key: string): string {
-  return key.toLowerCase().replace(/[-_]/g, '');
+type KeyKind = 'secret' | 'client-id' | 'plain';
+
+/** Every log line asks about the same few dozen keys: remember the answers (bounded, then reset). */
+const keyKinds = new Map<string, KeyKind>();
+const MAX_REMEMBERED_KEYS = 4096;
+
+function keyKind(key: string): KeyKind {
+  let kind = keyKinds.get(key);
+  if (kind === undefined) {
+    const squashed = key.toLowerCase().replace(/[-_]/g, '');
+    kind = SECRET_KEYS.has(squashed) ? 'secret' : CLIENT_ID_KEYS.has(squashed) ? 'client-id' : 'plain';
+    if (keyKinds.size >= MAX_REMEMBERED_KEYS) keyKinds.clear();
+    keyKinds.set(key, kind);
+  }
+  return kind;
 }
 
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.has(squash(key));
+  return keyKind(key) === 'secret';
 }
 
 export function isClientIdKey(key: string): boolean {
-  return CLIENT_ID_KEYS.has(squash(key));
+  return keyKind(key) === 'client-id';
 }
 
 /**
@@ -61,9 +74,13 @@ const SECRET_PAIR =
   /(["']?(?:access_token|refresh_token|id_token|client_secret|client_assertion|password|assertion)["']?\s*[=:]\s*["']?)([^"'&\s,;}]+)/gi;
 const CLIENT_ID_PAIR = /(["']?(?:client_id|clientid)["']?\s*[=:]\s*["']?)([0-9A-Za-z-]{16,})/gi;
 
+// Text none of the patterns below can match is returned as is after this one cheap test: every pattern
+// needs one of these words (case-insensitive), so the test never lets a credential through.
+const MAY_HOLD_CREDENTIAL = /eyJ|bearer|basic|negotiate|token|secret|assertion|password|client_?id/i;
+
 /** Masks credentials inside free text (messages, error strings, URLs). */
 export function scrubText(text: string): string {
-  if (text.length < 8) return text;
+  if (text.length < 8 || !MAY_HOLD_CREDENTIAL.test(text)) return text;
   return text
     .replace(JWT, '[REDACTED-JWT]')
     .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`)
@@ -132,33 +149,3 @@ function scrubError(err: Error, depth: number, seen: WeakSet<object>): Record<st
   if (extra.cause !== undefined) out.cause = scrubValue(extra.cause, depth + 1, seen);
   return out;
 }
-
-/** Paths for pino's own redaction (belt and braces: scrubValue already covers any depth). */
-export const REDACT_PATHS: readonly string[] = [
-  'authorization',
-  'Authorization',
-  'headers.authorization',
-  'headers.Authorization',
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'request.headers.authorization',
-  'res.headers["set-cookie"]',
-  '*.authorization',
-  '*.Authorization',
-  'token',
-  '*.token',
-  'access_token',
-  '*.access_token',
-  'accessToken',
-  '*.accessToken',
-  'refresh_token',
-  '*.refresh_token',
-  'client_secret',
-  '*.client_secret',
-  'clientSecret',
-  '*.clientSecret',
-  'password',
-  '*.password',
-  'secret',
-  '*.secret',
-];
