@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type BenchContext, selected } from '../context';
 import { micSuite } from '../mic-suite';
 import { nmiSuite } from '../nmi-suite';
-import { bundleApp } from '../bundle';
+import { bundleApp, imageNodeFlags } from '../bundle';
 import { ROOT } from '../proc';
 import { Recorder } from '../stats';
 import { markdownTable, textTable } from '../table';
@@ -28,8 +28,8 @@ async function main(): Promise<void> {
   const profile = (app: string): string[] => (process.env.BENCH_PROFILE === app ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, '.local', 'bench', 'profiles')}`] : []);
   const ctx: BenchContext = {
     entries,
-    nmiNodeArgs: profile('nmi'),
-    micNodeArgs: profile('mic'),
+    nmiNodeArgs: [...imageNodeFlags('nmi'), ...profile('nmi')],
+    micNodeArgs: [...imageNodeFlags('mic'), ...profile('mic')],
     runs: Math.round(numberFromEnv('BENCH_RUNS', 3)),
     scale: numberFromEnv('BENCH_SCALE', 1),
     loadSeconds: numberFromEnv('BENCH_LOAD_SECONDS', 4),
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     log: (m) => console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${m}`),
   };
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, loadavgAtStart: loadavg() };
+  ctx.log(`node flags (from the Dockerfiles): nmi ${ctx.nmiNodeArgs.join(' ')}; mic ${ctx.micNodeArgs.join(' ')}`);
   ctx.log(`runs=${ctx.runs} scale=${ctx.scale} load=${ctx.loadSeconds}s cpus=${machine.cpus} load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const failures: string[] = [];
   const guarded = async (id: string, fn: (c: BenchContext) => Promise<void>): Promise<void> => {
