@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { type NmiProcess, startNmi } from './agents';
 import { type BenchContext, selected } from './context';
 import { load } from './load';
-import { get, tokenPath, until } from './net';
+import { get, metricSum, tokenPath, until } from './net';
 import { Child } from './proc';
 import { identity, type Identity, seedFor, World } from './world';
 
@@ -132,6 +132,9 @@ export async function nmiSuite(ctx: BenchContext): Promise<void> {
     const after = nmi.child.stats();
     ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'RSS after the load', 'MB', after.rssMb, { text: '<= 100 MB', test: (m) => m <= 100 });
     ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'peak RSS (VmHWM)', 'MB', after.peakRssMb);
+    // Live heap as NMI itself reports it (prom-client's process metrics): what the heap cap must hold.
+    const metrics = await get(nmi.metricsPort, '/metrics', '127.0.0.1', {});
+    ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'V8 heap used after the load', 'MB', metricSum(metrics.body, 'nmi_nodejs_heap_size_used_bytes') / 2 ** 20);
     ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'CPU seconds (whole NMI run)', 's', after.cpuSeconds);
   } finally {
     await nmi.child.stop();
