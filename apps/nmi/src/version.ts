@@ -1,2 +1,3 @@
-// Version of the agent (kept equal to the root package.json version by the release step).
-export const NMI_VERSION = '0.1.0';
+// Version of the agent: the root package.json version, put in by the bundler (tools/scripts/bundle.mjs)
+// for the images; "0.0.0-dev" when run from source.
+export const NMI_VERSION = process.env.POD_IDENTITY_VERSION ?? '0.0.0-dev';

@@ -1,7 +1,7 @@
 // The express app for the metadata routes other than the token route: the proxy to IMDS, /host/token
 // and the refusals. One dispatcher (routes.ts decides), one error handler rendering through the error
 // table. The token route, nearly all of a node's traffic, is served before express (listener.ts).
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { Logger } from '@pod-identity/platform';
 import { NmiError } from '../errors';
 import type { PodInfo } from '../identity/model';
@@ -36,7 +36,9 @@ export interface AppDeps {
   readonly clock: Clock;
 }
 
-export function createApp(deps: AppDeps): express.Express {
+/** Loads express on first use: the token route never needs it (listener.ts). */
+export async function createApp(deps: AppDeps): Promise<Express> {
+  const { default: express } = await import('express');
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
