@@ -143,12 +143,13 @@ export class MicController {
     const world = this.world as World;
     const started = deps.clock.now();
     const snapshot = world.snapshot(deps.settings);
-    const plan = planSync(snapshot, { driftCheck: kind === 'drift' });
+    const applier = this.applier as Applier;
+    const plan = planSync(snapshot, { driftCheck: kind === 'drift', owedReleases: applier.owedReleases() });
     this.report(plan.warnings);
     const index = new Map<string, AzureAssignedIdentity>(snapshot.assigned.map((a) => [refKey(objectRef(a)), a]));
     for (const c of plan.creates) index.set(refKey(objectRef(c.object)), c.object);
     for (const u of plan.updates) index.set(refKey(objectRef(u.object)), u.object);
-    const report = await (this.applier as Applier).apply(plan, (ref) => index.get(refKey(ref)), signal);
+    const report = await applier.apply(plan, (ref) => index.get(refKey(ref)), signal);
     this.firstSyncDone = true;
     this.observe(kind, snapshot.assigned, started, report.kubeErrors);
     if (this.hasWork(plan)) {

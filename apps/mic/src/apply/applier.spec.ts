@@ -175,3 +175,42 @@ describe('Applier: coalescing window', () => {
     applier.close();
   });
 });
+
+describe('Applier: removals that could not run in their own sync', () => {
+  const nodes = [vmssNode('n0', 'pool'), vmssNode('n1', 'other')];
+  const base = { nodes, identities: [identity('app', 'good')], bindings: [binding('app', 'b1', 'good', 'sel')] };
+  const at = (node: string) => [pod('app', 'p', { node, label: 'sel' })];
+
+  it('removes the identity from the old VMSS of a moved pod, though that VMSS was in its window when the move was written', async () => {
+    const { clock, arm, applier } = setup({ quietMs: 250, maxMs: 3000 });
+    const first = planSync(snapshot({ ...base, pods: at('n0') }));
+    await applier.apply(first, lookupFor(first));
+    await clock.advance(250);
+    await applier.apply(first, lookupFor(first));
+    await applier.idle();
+    expect(arm.state('pool').userAssigned.has(uai('good'))).toBe(true);
+
+    // The pod is re-created on a node of another VMSS: the object is rewritten at once, both targets wait.
+    const assigned = first.creates.map((c) => stored(c.object, 'Assigned'));
+    const move = planSync(snapshot({ ...base, pods: at('n1'), assigned }), { owedReleases: applier.owedReleases() });
+    expect(move.updates).toHaveLength(1);
+    expect(await applier.apply(move, lookupFor(move))).toMatchObject({ dispatched: 0, coalescing: 2 });
+
+    // The next snapshot no longer shows where the object was: only the owed removal brings pool back.
+    const moved = move.updates.map((u) => stored(u.object, 'Created'));
+    const forgetful = planSync(snapshot({ ...base, pods: at('n1'), assigned: moved }));
+    expect(forgetful.targets.map((t) => t.target.name)).toEqual(['other']);
+    const next = planSync(snapshot({ ...base, pods: at('n1'), assigned: moved }), { owedReleases: applier.owedReleases() });
+    expect(next.targets.map((t) => [t.target.name, t.releasable])).toEqual([
+      ['other', []],
+      ['pool', [uai('good')]],
+    ]);
+    await clock.advance(250);
+    expect(await applier.apply(next, lookupFor(next))).toMatchObject({ dispatched: 2 });
+    await applier.idle();
+    expect(arm.state('pool').userAssigned.has(uai('good'))).toBe(false);
+    expect(arm.state('other').userAssigned.has(uai('good'))).toBe(true);
+    expect(applier.owedReleases()).toEqual([]);
+    applier.close();
+  });
+});

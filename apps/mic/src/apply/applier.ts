@@ -10,6 +10,7 @@ import type { ObjectRef, Plan, TargetPlan } from '../plan/model';
 import { changeSignature, hasPendingChange } from './change-signature';
 import { CoalescingWindow, type WindowSettings } from './coalescing-window';
 import { Limiter, mapLimit } from './limiter';
+import { OwedReleases, type OwedRelease } from './owed-releases';
 import { failureMessage, failureReason } from './messages';
 import type { AssignedIdentityWriter, AssignmentEvents } from './ports';
 import type { IdentityOutcome, TargetOutcome, TargetRunner } from './target-runner';
@@ -67,6 +68,7 @@ export class Applier {
   private readonly timers = new AbortController();
   private readonly writeBackoff: WriteBackoff;
   private readonly window: CoalescingWindow;
+  private readonly owed = new OwedReleases();
 
   constructor(private readonly deps: ApplierDeps) {
     this.targets = new Limiter(deps.targetConcurrency);
@@ -82,6 +84,7 @@ export class Applier {
     let coalescing = 0;
     this.window.retain(new Set(plan.targets.filter(hasPendingChange).map((t) => t.target.key)));
     for (const planned of plan.targets) {
+      this.owed.observe(planned);
       const tp = withoutFailedCreates(planned, failedCreates);
       if (!tp) continue;
       const key = tp.target.key;
@@ -105,6 +108,11 @@ export class Applier {
     if (d.dispatch) return true;
     if (d.wakeInMs !== undefined) this.wakeLater(`target ${tp.target.key} window ended`, d.wakeInMs);
     return false;
+  }
+
+  /** Removals asked for but not done yet: the planner must keep asking for them (see ./owed-releases). */
+  owedReleases(): OwedRelease[] {
+    return this.owed.list();
   }
 
   /** Whether any target operation is running. */
@@ -199,6 +207,7 @@ export class Applier {
 
   private async settle(tp: TargetPlan, outcome: TargetOutcome, lookup: AssignedLookup): Promise<void> {
     this.deps.onTargetResult?.(outcome.result);
+    this.owed.settled(tp, outcome);
     const writes: Array<() => Promise<void>> = [];
     for (const c of tp.confirm) {
       const o = outcome.identities.get(c.resourceId);
