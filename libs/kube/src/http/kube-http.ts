@@ -4,6 +4,7 @@ import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { AgentCache } from './agent-cache';
 import { KubeApiError, KubeTransportError } from './errors';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -44,6 +45,7 @@ export interface StreamCallbacks {
 export class KubeHttp {
   private readonly timeoutMs: number;
   private readonly maxBodyBytes: number;
+  private readonly agents = new AgentCache();
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -55,8 +57,8 @@ export class KubeHttp {
 
   /** Sends a request and parses the JSON answer. Non-2xx -> KubeApiError; no answer -> KubeTransportError. */
   async request<T>(req: KubeRequest): Promise<T> {
-    const { url, options } = await this.prepare(req);
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
+    const { url, options } = await this.prepare(req, payload);
     const operation = `${req.method} ${req.path}`;
     return new Promise<T>((resolve, reject) => {
       const request = this.send(url, options, req, (res) => {
@@ -122,7 +124,12 @@ export class KubeHttp {
     });
   }
 
-  private async prepare(req: KubeRequest): Promise<{ url: URL; options: https.RequestOptions }> {
+  /** Closes pooled idle connections (they do not keep the process alive either way). */
+  close(): void {
+    this.agents.close();
+  }
+
+  private async prepare(req: KubeRequest, payload?: string): Promise<{ url: URL; options: https.RequestOptions }> {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (!cluster) throw new KubeTransportError('the kubeconfig has no current cluster');
     const url = new URL(cluster.server.replace(/\/+$/, '') + req.path);
@@ -133,11 +140,15 @@ export class KubeHttp {
       method: req.method,
       headers: {
         Accept: 'application/json',
-        ...(req.body === undefined ? {} : { 'Content-Type': req.contentType ?? 'application/json' }),
+        // An explicit length: Node sends a DELETE body unframed, which on a kept-alive connection the
+        // server reads as the start of the next request (400 Bad Request).
+        ...(payload === undefined ? {} : { 'Content-Type': req.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) }),
         ...(this.options.userAgent ? { 'User-Agent': this.options.userAgent } : {}),
       },
     };
     await this.kubeConfig.applyToHTTPSOptions(options);
+    // Reuse connections (client-node makes a new agent, hence a new TLS handshake, per call).
+    options.agent = this.agents.reuse(options.agent);
     return { url, options };
   }
 
