@@ -126,10 +126,12 @@ export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
       await elector.stop({ release: true });
       await recorder.flush();
       await Promise.all(servers.map((s) => s.close()));
+      http.close();
     },
     abandon: async () => {
       await elector.stop({ release: false });
       await Promise.all(servers.map((s) => s.close()));
+      http.close();
     },
   };
 }

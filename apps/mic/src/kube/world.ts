@@ -7,6 +7,7 @@ import { crdInformer, nodeInformer, podInformer, type Informer, type InformerLog
 import type { Clock } from '@pod-identity/platform';
 import type { NodeInfo, PlannerSettings, PodInfo, Snapshot } from '../plan/model';
 import { WriteOverlay } from './overlay';
+import { slimNode, slimPod, withoutManagedFields } from './slim';
 
 export type DirtySource = 'pod' | 'node' | 'binding' | 'identity' | 'assigned';
 
@@ -52,11 +53,12 @@ export class World {
   constructor(options: WorldOptions) {
     const { http, logger, onDirty } = options;
     this.overlay = new WriteOverlay(options.clock);
-    this.pods = podInformer(http, { labelSelector: BINDING_LABEL, logger, clock: options.clock });
-    this.nodes = nodeInformer(http, { logger, clock: options.clock });
-    this.bindings = crdInformer(http, 'AzureIdentityBinding', { logger, clock: options.clock });
-    this.identities = crdInformer(http, 'AzureIdentity', { logger, clock: options.clock });
-    this.assigned = crdInformer(http, 'AzureAssignedIdentity', { logger, clock: options.clock });
+    // Caches keep only what MIC reads (./slim): memory follows MIC's needs, not the cluster's objects.
+    this.pods = podInformer(http, { labelSelector: BINDING_LABEL, logger, clock: options.clock, trim: slimPod });
+    this.nodes = nodeInformer(http, { logger, clock: options.clock, trim: slimNode });
+    this.bindings = crdInformer(http, 'AzureIdentityBinding', { logger, clock: options.clock, trim: withoutManagedFields });
+    this.identities = crdInformer(http, 'AzureIdentity', { logger, clock: options.clock, trim: withoutManagedFields });
+    this.assigned = crdInformer(http, 'AzureAssignedIdentity', { logger, clock: options.clock, trim: withoutManagedFields });
     const dirty = (source: DirtySource) => (): void => onDirty(source);
     this.pods.onAdd(dirty('pod'));
     this.pods.onDelete(dirty('pod'));

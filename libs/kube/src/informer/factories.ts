@@ -6,7 +6,10 @@ import type { KubeHttp } from '../http/kube-http';
 import { Informer, type InformerOptions } from './informer';
 import { httpListerWatcher, type ResourceSelectors } from './lister-watcher';
 
-export type InformerTuning<T> = Omit<InformerOptions<unknown, T>, 'listerWatcher' | 'transform'>;
+export type InformerTuning<T> = Omit<InformerOptions<unknown, T>, 'listerWatcher' | 'transform'> & {
+  /** Keeps only what the caller reads before an object is cached (a cache of full objects costs memory). */
+  readonly trim?: (obj: T) => T;
+};
 
 /** Name of the pod-IP index that podInformer adds. */
 export const POD_IP_INDEX = 'podIP';
@@ -28,10 +31,11 @@ export interface PodInformerOptions extends ResourceSelectors, InformerTuning<V1
  * MIC: labelSelector `aadpodidbinding`.
  */
 export function podInformer(http: KubeHttp, options: PodInformerOptions = {}): Informer<V1Pod> {
-  const { namespace, labelSelector, fieldSelector, indexes, ...tuning } = options;
+  const { namespace, labelSelector, fieldSelector, indexes, trim, ...tuning } = options;
   const path = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods` : '/api/v1/pods';
   return new Informer<V1Pod>({
     ...tuning,
+    transform: trim,
     listerWatcher: httpListerWatcher<V1Pod>(http, { path, labelSelector, fieldSelector }),
     indexes: { [POD_IP_INDEX]: podIps, ...indexes },
   });
@@ -41,9 +45,10 @@ export function nodeInformer(
   http: KubeHttp,
   options: ResourceSelectors & InformerTuning<V1Node> = {},
 ): Informer<V1Node> {
-  const { labelSelector, fieldSelector, ...tuning } = options;
+  const { labelSelector, fieldSelector, trim, ...tuning } = options;
   return new Informer<V1Node>({
     ...tuning,
+    transform: trim,
     listerWatcher: httpListerWatcher<V1Node>(http, { path: '/api/v1/nodes', labelSelector, fieldSelector }),
   });
 }
@@ -61,7 +66,7 @@ export function crdInformer<K extends Kind>(
   kind: K,
   options: CrdInformerOptions<K> = {},
 ): Informer<CrdObjects[K], unknown> {
-  const { namespace, labelSelector, fieldSelector, ...tuning } = options;
+  const { namespace, labelSelector, fieldSelector, trim, ...tuning } = options;
   return new Informer<CrdObjects[K], unknown>({
     ...tuning,
     listerWatcher: httpListerWatcher<unknown>(http, {
@@ -69,6 +74,6 @@ export function crdInformer<K extends Kind>(
       labelSelector,
       fieldSelector,
     }),
-    transform: (raw) => normalizeCrd(kind, raw),
+    transform: trim ? (raw) => trim(normalizeCrd(kind, raw)) : (raw) => normalizeCrd(kind, raw),
   });
 }
