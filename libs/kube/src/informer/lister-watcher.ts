@@ -30,7 +30,11 @@ export interface WatchOptions {
 export interface ListerWatcher<T> {
   /** A human-readable name for logs, e.g. "/api/v1/pods?fieldSelector=spec.nodeName=n1". */
   readonly description: string;
-  list(signal: AbortSignal): Promise<ListResult<T>>;
+  /**
+   * Lists the collection. `keep` runs on each page as it arrives, so a large list holds one raw page at a
+   * time next to what the caller keeps (an informer keeps trimmed objects).
+   */
+  list<U = T>(signal: AbortSignal, keep?: (page: T[]) => U[]): Promise<ListResult<U>>;
   /** Resolves once the watch is established; rejects when it could not be. */
   watch(options: WatchOptions, callbacks: WatchCallbacks<T>): Promise<StreamHandle>;
 }
@@ -61,14 +65,15 @@ export function httpListerWatcher<T>(http: KubeHttp, options: HttpListerWatcherO
   const description = describe(options);
   return {
     description,
-    async list(signal) {
-      const items: T[] = [];
+    async list<U>(signal: AbortSignal, keep?: (page: T[]) => U[]) {
+      const items: U[] = [];
       let cont: string | undefined;
       let resourceVersion = '';
       do {
         const query = { ...selectors, limit: pageSize > 0 ? pageSize : undefined, continue: cont };
         const page = await http.request<ListBody<T>>({ method: 'GET', path: options.path, query, signal });
-        items.push(...(page.items ?? []));
+        const raw = page.items ?? [];
+        for (const item of keep ? keep(raw) : (raw as unknown as U[])) items.push(item);
         resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
         cont = page.metadata?.continue || undefined;
       } while (cont);

@@ -31,12 +31,13 @@ export class FakeListerWatcher<T extends ObjectWithMeta> implements ListerWatche
   /** The resourceVersion of every watch() call. */
   readonly watchedFrom: string[] = [];
 
-  async list(signal: AbortSignal): Promise<ListResult<T>> {
+  async list<U = T>(signal: AbortSignal, keep?: (page: T[]) => U[]): Promise<ListResult<U>> {
     this.listCalls++;
     signal.throwIfAborted();
     const failure = this.listFailures.shift();
     if (failure !== undefined) throw failure;
-    return { items: [...this.objects.values()].map(clone), resourceVersion: String(this.rv) };
+    const page = [...this.objects.values()].map(clone);
+    return { items: keep ? keep(page) : (page as unknown as U[]), resourceVersion: String(this.rv) };
   }
 
   async watch(options: WatchOptions, callbacks: WatchCallbacks<T>): Promise<StreamHandle> {
