@@ -3,7 +3,7 @@
 // realistic options scaled by REALISTIC_SCALE.
 import { realisticRuntimeOptions } from '@pod-identity/azure-emulator';
 import { type BenchContext, selected } from './context';
-import { type Convergence, convergenceCase, type CaseSize } from './mic-convergence';
+import { type Convergence, convergenceCase, type CaseSize, type Restart } from './mic-convergence';
 import { firstToken } from './first-token';
 
 /** Realistic ARM/IMDS timings scaled by this factor: VMSS update 40 s → 4 s, VM 15 s → 1.5 s, IMDS propagation 10 s → 1 s. */
@@ -13,15 +13,12 @@ export const LATENCIES = [
   { label: `ARM realistic x${REALISTIC_SCALE}`, options: realisticRuntimeOptions(REALISTIC_SCALE), armMs: 40_000 * REALISTIC_SCALE },
 ] as const;
 
-/** Share of case (c)'s 10,000 pods / 200 nodes that fits the 15-minute budget on 2 shared cores. */
-export const C_FRACTION = 0.3;
-
 function sizes(scale: number): Record<'a' | 'b' | 'c', CaseSize> {
   const scaled = (n: number): number => Math.max(1, Math.round(n * scale));
   return {
     a: { id: 'a', pods: 40, scaleSets: 1, nodesPerSet: 3, identities: 10 },
     b: { id: 'b', pods: scaled(2_000), scaleSets: 3, nodesPerSet: scaled(10), identities: 100 },
-    c: { id: 'c', pods: scaled(10_000 * C_FRACTION), scaleSets: 10, nodesPerSet: scaled(20 * C_FRACTION), identities: 100 },
+    c: { id: 'c', pods: scaled(10_000), scaleSets: 10, nodesPerSet: scaled(20), identities: 100 },
   };
 }
 
@@ -37,7 +34,15 @@ function record(ctx: BenchContext, group: string, r: Convergence, goalMs?: numbe
   rec.add(group, 'MIC syncs', 'count', r.syncs);
   rec.add(group, 'API server requests (excl. bench)', 'count', r.apiserverRequests);
   rec.add(group, 'MIC peak RSS', 'MB', r.peakRssMb, r.pods >= 10_000 ? { text: '<= 300 MB', test: (m) => m <= 300 } : undefined);
+  rec.add(group, 'MIC V8 heap used when converged', 'MB', r.heapUsedMb);
   rec.add(group, 'MIC CPU', 's', r.cpuSeconds);
+}
+
+function recordRestart(ctx: BenchContext, group: string, r: Restart): void {
+  ctx.rec.add(group, 'MIC restart: start -> first sync', 's', r.firstSyncMs / 1000);
+  ctx.rec.add(group, 'MIC restart: ARM writes', 'count', r.armWrites, { text: '= 0', test: (m) => m === 0 });
+  ctx.rec.add(group, 'MIC restart: peak RSS', 'MB', r.peakRssMb, { text: '<= 300 MB', test: (m) => m <= 300 });
+  ctx.rec.add(group, 'MIC restart: still Assigned', 'count', r.stillAssigned);
 }
 
 export async function micSuite(ctx: BenchContext): Promise<void> {
@@ -46,19 +51,21 @@ export async function micSuite(ctx: BenchContext): Promise<void> {
   for (const latency of LATENCIES) {
     if (selected(ctx, 'mic.a')) {
       for (let run = 0; run < ctx.runs; run++) {
-        const r = await convergenceCase(ctx, size.a, latency.options, false);
+        const r = await convergenceCase(ctx, size.a, latency.options);
         record(ctx, `4a MIC ${size.a.pods} pods/1 VMSS, ${latency.label}`, r.first);
       }
     }
     if (selected(ctx, 'mic.b') || selected(ctx, 'mic.d')) {
-      const r = await convergenceCase(ctx, size.b, latency.options, true);
+      const r = await convergenceCase(ctx, size.b, latency.options, { churn: true });
       const label = `${size.b.pods} pods/${size.b.scaleSets * size.b.nodesPerSet} nodes/3 VMSS/100 ids`;
       record(ctx, `4b MIC ${label}, ${latency.label}`, r.first, 2 * latency.armMs + 10_000);
       if (r.churn) record(ctx, `4d MIC churn 20% of (b), ${latency.label}`, r.churn);
     }
     if (selected(ctx, 'mic.c')) {
-      const r = await convergenceCase(ctx, size.c, latency.options, false);
-      record(ctx, `4c MIC ${size.c.pods} pods/${size.c.scaleSets * size.c.nodesPerSet} nodes/10 VMSS, ${latency.label}`, r.first);
+      const r = await convergenceCase(ctx, size.c, latency.options, { restart: true });
+      const group = `4c MIC ${size.c.pods} pods/${size.c.scaleSets * size.c.nodesPerSet} nodes/10 VMSS, ${latency.label}`;
+      record(ctx, group, r.first);
+      if (r.restart) recordRestart(ctx, group, r.restart);
     }
   }
 }

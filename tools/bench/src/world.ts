@@ -73,13 +73,14 @@ export interface PodSpec {
 }
 
 export class World {
-  private readonly http: KubeHttp;
+  /** Keep-alive client for the bench's own requests (pods, status, watches). */
+  readonly kubeHttp: KubeHttp;
 
   private constructor(
     readonly plane: ControlPlane,
     readonly emulator: AzureEmulator,
   ) {
-    this.http = new KubeHttp(plane.kubeConfig, { userAgent: 'pod-identity-bench' });
+    this.kubeHttp = new KubeHttp(plane.kubeConfig, { userAgent: 'pod-identity-bench' });
   }
 
   static async start(seed: SeedDocument): Promise<World> {
@@ -107,7 +108,7 @@ export class World {
   }
 
   async stop(): Promise<void> {
-    this.http.close();
+    this.kubeHttp.close();
     await this.emulator.stop().catch(() => undefined);
     await this.plane.stop();
   }
@@ -141,7 +142,7 @@ export class World {
 
   /** Creates the pods, POD_CONCURRENCY at a time; returns how many API requests that took. */
   async pods(namespace: string, specs: readonly PodSpec[]): Promise<number> {
-    const http = this.http;
+    const http = this.kubeHttp;
     const path = `/api/v1/namespaces/${namespace}/pods`;
     let requests = 0;
     await pool(specs, POD_CONCURRENCY, async (p) => {
@@ -156,7 +157,7 @@ export class World {
   }
 
   async deletePods(namespace: string, names: readonly string[]): Promise<void> {
-    const http = this.http;
+    const http = this.kubeHttp;
     await pool(names, POD_CONCURRENCY, async (name) => {
       await http.request({ method: 'DELETE', path: `/api/v1/namespaces/${namespace}/pods/${name}`, query: { gracePeriodSeconds: 0 } });
     });

@@ -1,7 +1,8 @@
 // `make bench` / `nx run bench:bench`: runs the suites, prints the table, writes .local/bench.json.
 // Environment: BENCH_RUNS (3), BENCH_SCALE (1), BENCH_LOAD_SECONDS (4), BENCH_ONLY (comma list of
 // nmi, nmi.hit, nmi.miss, mic, mic.first-token, mic.a, mic.b, mic.c, mic.d), BENCH_SOURCE=1 (run the apps
-// from source through tsx instead of esbuild bundles), BENCH_PROFILE=nmi|mic (--cpu-prof into .local/bench/profiles).
+// from source through tsx instead of esbuild bundles), BENCH_PROFILE=nmi|mic (--cpu-prof into .local/bench/profiles),
+// BENCH_NMI_NODE_FLAGS / BENCH_MIC_NODE_FLAGS (extra node flags after the image's, for experiments).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -26,10 +27,12 @@ async function main(): Promise<void> {
   const fromSource = process.env.BENCH_SOURCE === '1';
   const entries = fromSource ? { nmi: 'apps/nmi/src/main.ts', mic: 'apps/mic/src/main.ts' } : { nmi: await bundleApp('nmi'), mic: await bundleApp('mic') };
   const profile = (app: string): string[] => (process.env.BENCH_PROFILE === app ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, '.local', 'bench', 'profiles')}`] : []);
+  // Extra node flags for experiments (e.g. BENCH_MIC_NODE_FLAGS='--max-old-space-size=256'), after the image's.
+  const extraFlags = (app: string): string[] => (process.env[`BENCH_${app.toUpperCase()}_NODE_FLAGS`] ?? '').split(/\s+/).filter(Boolean);
   const ctx: BenchContext = {
     entries,
-    nmiNodeArgs: [...imageNodeFlags('nmi'), ...profile('nmi')],
-    micNodeArgs: [...imageNodeFlags('mic'), ...profile('mic')],
+    nmiNodeArgs: [...imageNodeFlags('nmi'), ...extraFlags('nmi'), ...profile('nmi')],
+    micNodeArgs: [...imageNodeFlags('mic'), ...extraFlags('mic'), ...profile('mic')],
     runs: Math.round(numberFromEnv('BENCH_RUNS', 3)),
     scale: numberFromEnv('BENCH_SCALE', 1),
     loadSeconds: numberFromEnv('BENCH_LOAD_SECONDS', 4),
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
     log: (m) => console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${m}`),
   };
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, loadavgAtStart: loadavg() };
-  ctx.log(`node flags (from the Dockerfiles): nmi ${ctx.nmiNodeArgs.join(' ')}; mic ${ctx.micNodeArgs.join(' ')}`);
+  ctx.log(`node flags (Dockerfiles + BENCH_*_NODE_FLAGS): nmi ${ctx.nmiNodeArgs.join(' ')}; mic ${ctx.micNodeArgs.join(' ')}`);
   ctx.log(`runs=${ctx.runs} scale=${ctx.scale} load=${ctx.loadSeconds}s cpus=${machine.cpus} load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const failures: string[] = [];
   const guarded = async (id: string, fn: (c: BenchContext) => Promise<void>): Promise<void> => {
