@@ -1,6 +1,6 @@
 // One MIC convergence run: a fresh control plane and emulator, nodes in VM scale sets, identities and
 // bindings, then MIC (child process) and N labelled pods; measured until every AzureAssignedIdentity is
-// Assigned. Optionally followed by churn: 20% of the pods deleted and recreated.
+// Assigned. Optionally followed by churn (20% of the pods deleted and recreated) and by a MIC restart.
 import type { RuntimeOptionsPatch } from '@pod-identity/azure-emulator';
 import { type MicProcess, startMic } from './agents';
 import { AssignedWatch } from './assigned-watch';
