@@ -5,5 +5,5 @@
 .PHONY: bench
 export BENCH_SCALE ?= 1
 
-bench: install envtest ## NMI token path and MIC convergence benchmarks: table + .local/bench.json (~12 min on 2 cores)
+bench: install envtest ## NMI token path and MIC convergence benchmarks: table + .local/bench.json (~10 min on 2 shared cores)
 	$(NX) run bench:bench --outputStyle=stream

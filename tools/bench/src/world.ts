@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { type AzureEmulator, type SeedDocument, startAzureEmulator } from '@pod-identity/azure-emulator';
+import { GROUP } from '@pod-identity/crd-types';
 import { type ControlPlane, installCrds, startControlPlane } from '@pod-identity/envtest';
 import { KubeHttp } from '@pod-identity/kube';
 import { pool } from './net';
@@ -16,7 +17,6 @@ export const NODE_RG = 'mc_bench';
 export const ID_RG = 'bench-identities';
 export const MIC_CLIENT_ID = '55555555-5555-4555-8555-555555555555';
 export const MIC_SECRET = 'bench-emulator-only-secret';
-export const GROUP = 'aadpodidentity.k8s.io';
 const CONCURRENCY = 24;
 /** Pod creates and deletes in flight (a ReplicaSet controller's burst is of this order). */
 const POD_CONCURRENCY = 32;
