@@ -67,3 +67,4 @@ test-root: install envtest net-tools ## tiers that need root: iptables in networ
 include tools/make/images.mk
 include tools/make/demo.mk
 include tools/make/bench.mk
+include tools/make/cluster.mk

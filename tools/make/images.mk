@@ -4,7 +4,6 @@
 IMAGE_REPO ?= ghcr.io/pod-identity
 IMAGE_TAG ?= $(shell node -p "require('./package.json').version" 2>/dev/null)
 OVERLAY ?= dev
-DOCKER ?= docker
 
 .PHONY: bundle images image-tags deploy undeploy kustomize
 
@@ -12,14 +11,8 @@ bundle: install ## bundle MIC and NMI into dist/apps/{mic,nmi}/main.js (esbuild,
 	node tools/scripts/bundle.mjs mic
 	node tools/scripts/bundle.mjs nmi
 
-images: ## docker build the MIC and NMI images (tag = package.json version); needs a Docker engine
-	@if ! command -v $(DOCKER) >/dev/null 2>&1 || ! timeout 30 $(DOCKER) info >/dev/null 2>&1; then \
-	  echo "images: no Docker engine: '$(DOCKER) info' did not answer, nothing built. The Dockerfiles are apps/*/Dockerfile" \
-	    "(build from the repository root: $(DOCKER) build -f apps/mic/Dockerfile .); 'make bundle' builds the bundles without Docker." >&2; \
-	  exit 1; \
-	fi
-	$(DOCKER) build -f apps/mic/Dockerfile -t $(IMAGE_REPO)/mic:$(IMAGE_TAG) .
-	$(DOCKER) build -f apps/nmi/Dockerfile -t $(IMAGE_REPO)/nmi:$(IMAGE_TAG) .
+images: ## build the MIC and NMI images (tag = package.json version) with Docker, else podman/buildah (tools/images/build.sh)
+	bash tools/images/build.sh
 
 image-tags: ## write package.json's version as the image tag in deploy/base/kustomization.yaml
 	node tools/scripts/sync-image-tags.mjs

@@ -69,6 +69,61 @@ function toYaml(objects) {
   return objects.map((o) => stringify(o)).join('---\n');
 }
 
+const NMI_DAEMONSET = 'pod-identity-nmi';
+const CLEANUP_TIMEOUT = '120s';
+
+/**
+ * NMI keeps its interception rules when it stops (a restarting NMI must not let pods reach the real IMDS), so
+ * removing it for good runs `nmi --uninstall-iptables` once on every node it ran on: one pod per node, from the
+ * DaemonSet's own template (same image, host network, capabilities, xtables lock), that exits when done.
+ */
+function removeInterceptionRules(daemonSet, kubectl) {
+  const namespace = daemonSet.metadata.namespace;
+  // NMI's pods go first (the garbage collector removes them after the DaemonSet), so none of them re-adds a
+  // rule after the uninstall.
+  const podSelector = Object.entries(daemonSet.spec.selector.matchLabels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const gone = run('kubectl', ['-n', namespace, 'wait', '--for=delete', 'pod', '-l', podSelector, `--timeout=${CLEANUP_TIMEOUT}`], {
+    timeoutMs: 150_000,
+  });
+  if (!gone.ok) fail(`NMI's pods did not go within ${CLEANUP_TIMEOUT} after its DaemonSet was deleted:\n${gone.stderr}`);
+  const selector = Object.entries(daemonSet.spec.template.spec.nodeSelector ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const listed = run('kubectl', ['get', 'nodes', '-o', 'json', ...(selector ? ['-l', selector] : [])]);
+  if (!listed.ok) fail(`could not list the nodes to remove NMI's iptables rules:\n${listed.stderr}`);
+  const nodes = JSON.parse(listed.stdout).items.map((n) => n.metadata.name);
+  const pods = nodes.map((node, i) => {
+    const spec = structuredClone(daemonSet.spec.template.spec);
+    const [container] = spec.containers;
+    container.args = ['--uninstall-iptables'];
+    delete container.livenessProbe;
+    delete container.readinessProbe;
+    delete container.ports;
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `${NMI_DAEMONSET}-uninstall-${i}`,
+        namespace,
+        labels: { 'app.kubernetes.io/name': 'pod-identity', 'app.kubernetes.io/component': 'nmi-uninstall' },
+      },
+      spec: { ...spec, nodeName: node, restartPolicy: 'Never', containers: [container] },
+    };
+  });
+  if (pods.length === 0) return;
+  kubectl(['apply'], pods);
+  const names = pods.map((p) => `pod/${p.metadata.name}`);
+  const waited = run('kubectl', ['-n', namespace, 'wait', '--for=jsonpath={.status.phase}=Succeeded', `--timeout=${CLEANUP_TIMEOUT}`, ...names], { timeoutMs: 150_000 });
+  run('kubectl', ['-n', namespace, 'delete', '--ignore-not-found', '--wait=false', ...names]);
+  if (!waited.ok)
+    fail(
+      `NMI's iptables rules may be left on some nodes (${nodes.join(', ')}): the uninstall pods did not finish within ${CLEANUP_TIMEOUT}:\n${waited.stderr}\nRun 'nmi --uninstall-iptables' on those nodes, or delete the aad-metadata chain of table nat by hand.`,
+    );
+  console.log(`deploy: NMI's interception rules removed from ${nodes.length} node(s)`);
+}
+
 if (!['apply', 'delete'].includes(action) || !overlay) fail('usage: deploy.mjs apply|delete <overlay>', 2);
 const available = readdirSync(overlaysDir).sort();
 if (!available.includes(overlay))
@@ -111,7 +166,13 @@ try {
     console.log(`deploy: overlay ${overlay} applied`);
   } else {
     const all = process.env.UNDEPLOY_ALL === '1';
-    const doomed = [...rest.reverse(), ...(all ? first : [])];
+    // NMI first, and its rules with it, while its namespace still takes pods.
+    const nmi = rest.filter((o) => o.kind === 'DaemonSet' && o.metadata.name === NMI_DAEMONSET);
+    if (nmi.length > 0) {
+      kubectl(['delete', '--ignore-not-found', '--wait=true', '--timeout=120s'], nmi);
+      removeInterceptionRules(nmi[0], kubectl);
+    }
+    const doomed = [...rest.filter((o) => !nmi.includes(o)).reverse(), ...(all ? first : [])];
     kubectl(['delete', '--ignore-not-found', '--wait=false'], doomed);
     console.log(
       `deploy: overlay ${overlay} removed${all ? ' with its namespace and CRDs' : '; namespace and CRDs kept (UNDEPLOY_ALL=1 removes them and every identity)'}`,

@@ -25,6 +25,7 @@ stage "typecheck" make --no-print-directory typecheck
 stage "unit tests" make --no-print-directory test-unit
 stage "integration tests" make --no-print-directory test-integration
 stage "root tiers (network namespaces, iptables, e2e)" make --no-print-directory test-root
+stage "cluster tier (real kubelets, containerd and images; the walkthrough)" make --no-print-directory test-cluster
 
 echo "=== summary ==="
 node tools/scripts/test-summary.mjs

@@ -11,6 +11,7 @@ export {
 } from './options';
 export type * from './state/seed-types';
 export { SeedError } from './state/seed-check';
+export { scaleSetComputerName } from './state/seed';
 export { loadSeedFile } from './seed-file';
 export {
   generateClientCertificate,

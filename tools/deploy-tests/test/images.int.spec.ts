@@ -64,14 +64,15 @@ describe('make targets (tools/make/images.mk)', () => {
       expect(text).toMatch(new RegExp(`^${target}:`, 'm'));
   });
 
-  it('make images fails clearly when no Docker engine answers', () => {
-    const r = spawnSync('make', ['--no-print-directory', '-f', mk, 'images', 'DOCKER=/nonexistent/docker'], {
+  it('make images fails clearly when no image engine answers', () => {
+    const r = spawnSync('make', ['--no-print-directory', '-f', mk, 'images'], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 60_000,
+      env: { ...process.env, IMAGE_ENGINES: '/nonexistent/docker /nonexistent/podman' },
     });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('no Docker engine');
+    expect(r.stderr).toContain('no image engine answers (tried: /nonexistent/docker /nonexistent/podman');
     expect(r.stderr).toContain('apps/*/Dockerfile');
   });
 });
@@ -116,7 +117,7 @@ describe('tools/scripts/deploy.mjs', () => {
   it('names the overlays when asked for one that does not exist', async () => {
     const r = await runNode([join(ROOT, 'tools', 'scripts', 'deploy.mjs'), 'apply', 'nope']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('available: dev, managed, prod');
+    expect(r.stderr).toContain('available: dev, local, managed, prod');
   });
 });
 

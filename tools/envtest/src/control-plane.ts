@@ -36,6 +36,28 @@ export interface ControlPlaneOptions {
   readonly detached?: boolean;
   /** Progress messages (default: none). */
   readonly log?: (message: string) => void;
+  /**
+   * Address the apiserver binds to and advertises (default 127.0.0.1). Another address (a bridge that
+   * nodes in network namespaces reach, for `make up`) also turns on the endpoint reconciler, so the
+   * `kubernetes` Service gets endpoints that pods and kube-proxy use.
+   */
+  readonly address?: string;
+  /** --authorization-mode (default ['RBAC']; a cluster with kubelets adds 'Node' before it). */
+  readonly authorizationModes?: readonly string[];
+  /** More static tokens for the token file: node and kube-proxy identities, say. */
+  readonly extraTokens?: readonly StaticToken[];
+}
+
+/** One line of the apiserver's --token-auth-file. */
+export interface StaticToken {
+  readonly token: string;
+  readonly user: string;
+  readonly groups?: readonly string[];
+}
+
+/** The token file's text (pure): token,user,uid,"group1,group2". */
+export function tokenFileText(tokens: readonly StaticToken[]): string {
+  return tokens.map((t) => `${t.token},${t.user},${t.user},"${(t.groups ?? []).join(',')}"\n`).join('');
 }
 
 export interface ControlPlanePorts {
@@ -102,7 +124,8 @@ async function pickPorts(options: ControlPlaneOptions): Promise<ControlPlanePort
     etcd: options.etcdPort ?? e,
     etcdPeer: options.etcdPeerPort ?? p,
   };
-  if (options.apiServerPort !== undefined) await assertPortFree(ports.apiServer, 'kube-apiserver');
+  if (options.apiServerPort !== undefined)
+    await assertPortFree(ports.apiServer, 'kube-apiserver', options.address ?? LOOPBACK);
   if (options.etcdPort !== undefined) await assertPortFree(ports.etcd, 'etcd (client)');
   if (options.etcdPeerPort !== undefined) await assertPortFree(ports.etcdPeer, 'etcd (peer)');
   return ports;
@@ -120,15 +143,16 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlane> {
   const dataDir = join(workDir, 'etcd-data');
   mkdirSync(certDir, { recursive: true });
 
-  const server = `https://${LOOPBACK}:${ports.apiServer}`;
+  const address = options.address ?? LOOPBACK;
+  const server = `https://${address}:${ports.apiServer}`;
   const issuer = server;
   const adminToken = randomBytes(24).toString('hex');
   const saKeyFile = join(workDir, 'sa.key');
   const tokenFile = join(workDir, 'tokens.csv');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   writeFileSync(saKeyFile, privateKey.export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });
-  // token,user,uid,"groups"
-  writeFileSync(tokenFile, `${adminToken},${ADMIN_USER},${ADMIN_USER},"system:masters"\n`, { mode: 0o600 });
+  const tokens = [{ token: adminToken, user: ADMIN_USER, groups: ['system:masters'] }, ...(options.extraTokens ?? [])];
+  writeFileSync(tokenFile, tokenFileText(tokens), { mode: 0o600 });
 
   const etcdUrl = `http://${LOOPBACK}:${ports.etcd}`;
   const peerUrl = `http://${LOOPBACK}:${ports.etcdPeer}`;
@@ -154,25 +178,7 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlane> {
   const apiServer = new ServerProcess(
     'kube-apiserver',
     bins.kubeApiserver,
-    [
-      `--etcd-servers=${etcdUrl}`,
-      `--bind-address=${LOOPBACK}`,
-      `--advertise-address=${LOOPBACK}`,
-      // The endpoint reconciler refuses a loopback advertise address; nothing here needs the
-      // in-cluster `kubernetes` Service endpoints.
-      '--endpoint-reconciler-type=none',
-      `--secure-port=${ports.apiServer}`,
-      `--cert-dir=${certDir}`,
-      `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
-      `--service-account-issuer=${issuer}`,
-      `--service-account-key-file=${saKeyFile}`,
-      `--service-account-signing-key-file=${saKeyFile}`,
-      `--token-auth-file=${tokenFile}`,
-      '--authorization-mode=RBAC',
-      // NMI runs privileged (iptables); its pods must be admissible.
-      '--allow-privileged=true',
-      ...(options.apiServerArgs ?? []),
-    ],
+    apiServerFlags({ options, address, etcdUrl, port: ports.apiServer, certDir, issuer, saKeyFile, tokenFile }),
     join(workDir, 'kube-apiserver.log'),
     { detachFromParent: options.detached },
   );
@@ -259,6 +265,39 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlane> {
   };
 }
 
+interface ApiServerInputs {
+  readonly options: ControlPlaneOptions;
+  readonly address: string;
+  readonly etcdUrl: string;
+  readonly port: number;
+  readonly certDir: string;
+  readonly issuer: string;
+  readonly saKeyFile: string;
+  readonly tokenFile: string;
+}
+
+function apiServerFlags(i: ApiServerInputs): string[] {
+  return [
+    `--etcd-servers=${i.etcdUrl}`,
+    `--bind-address=${i.address}`,
+    `--advertise-address=${i.address}`,
+    // The endpoint reconciler refuses a loopback advertise address; nothing on loopback needs the
+    // in-cluster `kubernetes` Service endpoints.
+    ...(i.address === LOOPBACK ? ['--endpoint-reconciler-type=none'] : []),
+    `--secure-port=${i.port}`,
+    `--cert-dir=${i.certDir}`,
+    `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
+    `--service-account-issuer=${i.issuer}`,
+    `--service-account-key-file=${i.saKeyFile}`,
+    `--service-account-signing-key-file=${i.saKeyFile}`,
+    `--token-auth-file=${i.tokenFile}`,
+    `--authorization-mode=${(i.options.authorizationModes ?? ['RBAC']).join(',')}`,
+    // NMI runs privileged (iptables); its pods must be admissible.
+    '--allow-privileged=true',
+    ...(i.options.apiServerArgs ?? []),
+  ];
+}
+
 /**
  * Polls `probe` until it returns true. Fails fast if the process exits (PortInUseError when its log
  * says the address is taken), or with StartupTimeoutError after timeoutMs; both carry the log tail.
@@ -285,7 +324,7 @@ async function waitReady(
 
 function exitedError(proc: ServerProcess): EnvtestError {
   const tail = proc.logTail();
-  const inUse = /listen tcp 127\.0\.0\.1:(\d+): bind: address already in use/.exec(tail);
+  const inUse = /listen tcp [\d.]+:(\d+): bind: address already in use/.exec(tail);
   if (inUse) return new PortInUseError(Number(inUse[1]), proc.name);
   return new ProcessExitedError(proc.name, proc.exit?.code ?? null, proc.exit?.signal ?? null, tail);
 }

@@ -1,6 +1,8 @@
 export { binDir, locateBinaries, readVersions, type Binaries, type EnvtestVersions } from './binaries';
 export {
   startControlPlane,
+  tokenFileText,
+  type StaticToken,
   type ControlPlane,
   type ControlPlaneOptions,
   type ControlPlanePorts,
@@ -13,6 +15,8 @@ export {
   StartupTimeoutError,
 } from './errors';
 export { makeKubeConfig, writeKubeconfig } from './kubeconfig';
+export { killGroup, ServerProcess, formatLogTail } from './process';
+export { freePorts, assertPortFree } from './ports';
 export {
   requestServiceAccountToken,
   serviceAccountKubeConfig,

@@ -3,11 +3,11 @@ import { PortInUseError } from './errors';
 
 export const LOOPBACK = '127.0.0.1';
 
-function listen(port: number): Promise<Server> {
+function listen(port: number, host = LOOPBACK): Promise<Server> {
   return new Promise((resolvePromise, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen({ host: LOOPBACK, port, exclusive: true }, () => resolvePromise(server));
+    server.listen({ host, port, exclusive: true }, () => resolvePromise(server));
   });
 }
 
@@ -33,11 +33,11 @@ export async function freePorts(count: number): Promise<number[]> {
   }
 }
 
-/** Throws PortInUseError when something already listens on 127.0.0.1:port. */
-export async function assertPortFree(port: number, what: string): Promise<void> {
+/** Throws PortInUseError when something already listens on host:port (default 127.0.0.1). */
+export async function assertPortFree(port: number, what: string, host = LOOPBACK): Promise<void> {
   let server: Server;
   try {
-    server = await listen(port);
+    server = await listen(port, host);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port, what);
     throw err;

@@ -1,0 +1,242 @@
+// The walkthrough on a real cluster, word for word: `make up` (kubelets, containerd, runc, CNI, kube-proxy,
+// the controllers, the MIC and NMI images deployed by `make deploy OVERLAY=local`), the user's YAML as
+// written (PascalCase identity of type 0, binding with AzureIdentity/Selector, a labelled Deployment),
+// `kubectl exec … curl` for a token, `kubectl get AzureAssignedIdentity`, and the faults a rollout brings:
+// NMI restarting while a pod polls, the MIC leader deleted, and `make undeploy` leaving no rule behind.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ControlClient } from '@pod-identity/azure-emulator';
+import { REPO_ROOT } from '../src/artifacts';
+import { decodeClaims } from '../src/claims';
+import { loopbackFor } from '../src/forwarder';
+import { run } from '../src/real-cluster/host';
+import { KUBECONFIG_PATH, pathWithKubectl, readState } from '../src/real-cluster/layout';
+import { clusterNodes, inNode } from '../src/real-cluster/topology';
+import { kubectl, NODE_COUNT } from '../src/real-cluster/up';
+import { APP_IDENTITY, VMSS_NAME } from '../src/world';
+
+const TOKEN_URL = 'http://169.254.169.254/metadata/identity/oauth2/token/?resource=https://vault.azure.net';
+const SYSTEM = ['-n', 'pod-identity-system'];
+
+interface Finished {
+  readonly code: number | null;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+/** Timings of this run, kept in .local/cluster-timings.json for the docs (not in test-results: CI sums those). */
+const timings: Record<string, number> = {};
+function measured(name: string, seconds: number): void {
+  timings[name] = Math.round(seconds * 10) / 10;
+  mkdirSync(join(REPO_ROOT, '.local'), { recursive: true });
+  writeFileSync(join(REPO_ROOT, '.local', 'cluster-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+}
+
+/** Runs a make target or the cluster CLI the way a user does, with a bound. */
+function sh(argv: readonly string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<Finished> {
+  const started = Date.now();
+  return new Promise((resolvePromise) => {
+    const child = spawn(argv[0], argv.slice(1), { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, output, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s${last ? ` (last error: ${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+const jsonOf = async <T>(args: readonly string[]): Promise<T> => JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
+
+interface PodList {
+  items: { metadata: { name: string; namespace: string }; status: { podIP?: string; phase?: string }; spec: { nodeName?: string } }[];
+}
+
+async function podsOf(selector: string, namespace = 'default'): Promise<PodList['items']> {
+  return (await jsonOf<PodList>(['get', 'pods', '-n', namespace, '-l', selector])).items;
+}
+
+async function curlToken(pod: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const out = await kubectl(['exec', pod, '--', 'curl', '-s', '-w', '\\n%{http_code}', '-H', 'Metadata:true', TOKEN_URL], 60_000);
+  const lines = out.trimEnd().split('\n');
+  const status = Number(lines.pop());
+  return { status, body: JSON.parse(lines.join('\n')) as Record<string, unknown> };
+}
+
+function expectTokenForDemoIdentity(body: Record<string, unknown>): void {
+  const claims = decodeClaims(String(body.access_token));
+  expect(claims.aud).toBe('https://vault.azure.net');
+  expect(String(claims.xms_mirid).toLowerCase()).toBe(APP_IDENTITY.resourceId.toLowerCase());
+  expect(claims.appid).toBe(APP_IDENTITY.clientId);
+}
+
+/** The user-assigned identities on the cluster's scale set, as the emulator holds them (lower case). */
+async function vmssIdentities(): Promise<string[]> {
+  const control = new ControlClient(readState()?.emulatorControl ?? '');
+  const state = await control.state();
+  const vmss = (state.virtualMachineScaleSets ?? []).find((s) => s.name === VMSS_NAME);
+  return (vmss?.identity?.userAssigned ?? []).map((id) => id.toLowerCase());
+}
+
+describe('the walkthrough on a real local cluster', () => {
+  let up: Finished;
+
+  beforeAll(async () => {
+    up = await sh(['make', '--no-print-directory', 'up'], 900_000);
+    if (up.code !== 0) throw new Error(`make up failed (exit ${up.code}):\n${up.output.slice(-4000)}`);
+  }, 960_000);
+
+  afterAll(async () => {
+    await kubectl(['delete', 'pod', 'nolabel', '--ignore-not-found', '--wait=false']).catch(() => undefined);
+  });
+
+  it('make up brings two Ready nodes registered as the VM scale set instances, and prints how to use them', async () => {
+    expect(up.output).toContain(`export KUBECONFIG=${KUBECONFIG_PATH}`);
+    expect(up.output).toContain('kubectl apply -f deploy/examples/walkthrough.yaml');
+    const nodes = await jsonOf<{ items: { metadata: { name: string }; spec: { providerID?: string }; status: { conditions: { type: string; status: string }[] } }[] }>(['get', 'nodes']);
+    expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual(clusterNodes(NODE_COUNT).map((n) => n.name));
+    for (const node of nodes.items) {
+      expect(node.spec.providerID).toBe(clusterNodes(NODE_COUNT).find((n) => n.name === node.metadata.name)?.providerId);
+      expect(node.status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+    }
+    measured('make up (first)', up.seconds);
+  });
+
+  it('MIC runs two Ready replicas from its image, and NMI one Ready pod per node on the host network', async () => {
+    const mic = await podsOf('app.kubernetes.io/component=mic', 'pod-identity-system');
+    const nmi = await podsOf('app.kubernetes.io/component=nmi', 'pod-identity-system');
+    expect(mic).toHaveLength(2);
+    expect(nmi).toHaveLength(NODE_COUNT);
+    expect(new Set(nmi.map((p) => p.spec.nodeName)).size).toBe(NODE_COUNT);
+    for (const pod of nmi) expect(clusterNodes(NODE_COUNT).map((n) => n.ip)).toContain(pod.status.podIP);
+    const logs = await kubectl([...SYSTEM, 'logs', `pod/${nmi[0].metadata.name}`], 30_000);
+    expect(logs).toContain('nmi started');
+  });
+
+  it('a second make up is a no-op', async () => {
+    const again = await sh(['make', '--no-print-directory', 'up'], 300_000);
+    expect(again.code).toBe(0);
+    expect(again.output).toContain('already up; nothing to do');
+    measured('make up (again, no-op)', again.seconds);
+  }, 330_000);
+
+  it('the walkthrough: apply the YAML as written, exec into the labelled pod, curl IMDS, get a token for the identity', async () => {
+    await kubectl(['apply', '-f', join(REPO_ROOT, 'deploy', 'examples', 'walkthrough.yaml')]);
+    await kubectl(['rollout', 'status', 'deployment/demo', '--timeout=120s'], 130_000);
+    const [pod] = await podsOf('app=demo');
+    const answer = await waitFor('a token for the demo pod', async () => {
+      const r = await curlToken(`pod/${pod.metadata.name}`);
+      return r.status === 200 ? r : undefined;
+    }, 120_000);
+    expectTokenForDemoIdentity(answer.body);
+    expect(answer.body.resource).toBe('https://vault.azure.net');
+  }, 300_000);
+
+  it('kubectl get AzureAssignedIdentity lists <pod>-<namespace>-<identity>, Assigned', async () => {
+    const [pod] = await podsOf('app=demo');
+    const table = await kubectl(['get', 'AzureAssignedIdentity']);
+    expect(table).toMatch(new RegExp(`^${pod.metadata.name}-default-demo-app\\s+Assigned`, 'm'));
+  });
+
+  it('a pod without the label is refused', async () => {
+    await kubectl(['run', 'nolabel', '--image=localhost/pod-identity/client:0.1.0', '--image-pull-policy=Never', '--command', '--', 'sleep', 'infinity']);
+    await kubectl(['wait', '--for=condition=Ready', 'pod/nolabel', '--timeout=90s'], 100_000);
+    const r = await curlToken('pod/nolabel');
+    expect(r.status).toBe(400);
+    expect(r.body.access_token).toBeUndefined();
+    expect(String(r.body.error_description)).toContain('no identity is bound to pod default/nolabel');
+  }, 150_000);
+
+  it('kubectl rollout restart of NMI while the pod polls: never a wrong token, never a request from the pod to the real IMDS', async () => {
+    const [pod] = await podsOf('app=demo');
+    // 150 requests, one every 0.2 s (about 40 s with curl's own time), each answer on one line.
+    const poll = kubectl(
+      ['exec', `pod/${pod.metadata.name}`, '--', 'sh', '-c', `for i in $(seq 1 150); do curl -s -m 2 -H Metadata:true '${TOKEN_URL}'; echo; sleep 0.2; done`],
+      180_000,
+    );
+    await new Promise((r) => setTimeout(r, 3000));
+    await kubectl([...SYSTEM, 'rollout', 'restart', 'daemonset/pod-identity-nmi']);
+    await kubectl([...SYSTEM, 'rollout', 'status', 'daemonset/pod-identity-nmi', '--timeout=150s'], 160_000);
+    const lines = (await poll).split('\n').filter((l) => l.startsWith('{'));
+    const tokens = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((b) => typeof b.access_token === 'string');
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const body of tokens) expectTokenForDemoIdentity(body);
+    const control = new ControlClient(readState()?.emulatorControl ?? '');
+    const direct = (await control.requests(5000)).filter(
+      (r) => r.service === 'imds' && r.remoteAddress.replace(/^::ffff:/, '') === loopbackFor(pod.status.podIP),
+    );
+    expect(direct).toEqual([]);
+    measured('NMI restart: answers while polling', lines.length);
+    measured('NMI restart: tokens while polling', tokens.length);
+  }, 300_000);
+
+  it('deleting the MIC leader: the other replica takes over, and a new pod still gets its identity', async () => {
+    const lease = await jsonOf<{ spec: { holderIdentity: string } }>([...SYSTEM, 'get', 'lease', 'aad-pod-identity-mic']);
+    const leader = lease.spec.holderIdentity;
+    await kubectl([...SYSTEM, 'delete', 'pod', leader, '--wait=false']);
+    const newLeader = await waitFor('a new MIC leader', async () => {
+      const l = await jsonOf<{ spec: { holderIdentity: string } }>([...SYSTEM, 'get', 'lease', 'aad-pod-identity-mic']);
+      return l.spec.holderIdentity && l.spec.holderIdentity !== leader ? l.spec.holderIdentity : undefined;
+    }, 120_000);
+    expect(newLeader).not.toBe(leader);
+    await kubectl(['scale', 'deployment/demo', '--replicas=2']);
+    await kubectl(['rollout', 'status', 'deployment/demo', '--timeout=120s'], 130_000);
+    const pods = await podsOf('app=demo');
+    expect(pods).toHaveLength(2);
+    for (const pod of pods) {
+      const r = await waitFor(`a token for ${pod.metadata.name}`, async () => {
+        const answer = await curlToken(`pod/${pod.metadata.name}`);
+        return answer.status === 200 ? answer : undefined;
+      }, 120_000);
+      expectTokenForDemoIdentity(r.body);
+    }
+  }, 400_000);
+
+  it('deleting the Deployment removes the identity from the VM scale set', async () => {
+    expect(await vmssIdentities()).toContain(APP_IDENTITY.resourceId.toLowerCase());
+    await kubectl(['delete', 'deployment', 'demo']);
+    await waitFor('the identity gone from the scale set', async () => ((await vmssIdentities()).includes(APP_IDENTITY.resourceId.toLowerCase()) ? undefined : true), 180_000);
+    await waitFor('no AzureAssignedIdentity left', async () => ((await kubectl(['get', 'AzureAssignedIdentity', '-o', 'name'])).trim() === '' ? true : undefined), 120_000);
+  }, 330_000);
+
+  it('make undeploy leaves no NMI iptables rule on the nodes', async () => {
+    const undeploy = await sh(['make', '--no-print-directory', 'undeploy', 'OVERLAY=local'], 300_000, { KUBECONFIG: KUBECONFIG_PATH, PATH: pathWithKubectl() });
+    expect(undeploy.code).toBe(0);
+    for (const node of clusterNodes(NODE_COUNT)) {
+      const rules = await run(inNode(node, ['iptables', '-w', '5', '-t', 'nat', '-S']));
+      expect(rules).not.toContain('aad-metadata');
+    }
+  }, 330_000);
+
+  it('make down removes every process, namespace, bridge, mount and directory make up made; a second make down has nothing to do', async () => {
+    const down = await sh(['make', '--no-print-directory', 'down'], 180_000);
+    expect(down.code).toBe(0);
+    const netns = await run(['ip', 'netns', 'list']);
+    expect(netns).not.toMatch(/^pi-node-/m);
+    expect(await run(['ip', '-br', 'link']).then((l) => l.includes('pi-br0'))).toBe(false);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain('/run/pod-identity-cluster');
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(join(REPO_ROOT, '.local', 'cluster'));
+    const again = await sh(['make', '--no-print-directory', 'down'], 60_000);
+    expect(again.output).toContain('nothing to do');
+    measured('make down', down.seconds);
+  }, 300_000);
+});
