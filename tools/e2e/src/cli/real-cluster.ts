@@ -1,4 +1,7 @@
 // `make up` / `make down` / `make cluster-status`: the local cluster with real nodes (src/real-cluster).
+// Environment of `up`: IMAGE_TAG (default package.json's version), KUBELET_EXTRA_ARGS and
+// CONTAINERD_EXTRA_ARGS (flags added to every node's daemons), KEEP_ON_FAILURE=1 (leave a failed start for
+// a look; make down removes it).
 //   up       start it (a no-op when it is up), deploy the local overlay, print how to use it
 //   down     remove everything up made (nothing to do: says so)
 //   status   exit 0 when it is up
@@ -33,20 +36,29 @@ function usage(): string {
 async function main(command: string | undefined): Promise<number> {
   switch (command) {
     case 'up': {
-      let interrupted = false;
+      // Ctrl-C: the start stops at its next step and removes what it made; a second Ctrl-C removes it now.
+      const abort = new AbortController();
       const onSignal = (): void => {
-        if (interrupted) return;
-        interrupted = true;
-        console.error('up: interrupted; removing what was made');
-        teardown().then(
-          () => process.exit(130),
-          () => process.exit(130),
-        );
+        if (!abort.signal.aborted) {
+          abort.abort();
+          return;
+        }
+        teardown().finally(() => process.exit(130));
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       const tag = process.env.IMAGE_TAG ?? (require('../../../../package.json') as { version: string }).version;
-      const result = await clusterUp({ log: say, imageTag: tag });
+      const words = (v: string | undefined): string[] => (v ?? '').split(/\s+/).filter(Boolean);
+      const result = await clusterUp({
+        log: say,
+        imageTag: tag,
+        extraArgs: { kubelet: words(process.env.KUBELET_EXTRA_ARGS), containerd: words(process.env.CONTAINERD_EXTRA_ARGS) },
+        keepOnFailure: process.env.KEEP_ON_FAILURE === '1',
+        signal: abort.signal,
+      }).catch((err: unknown) => {
+        if (abort.signal.aborted) process.exit(130);
+        throw err;
+      });
       if (result === 'already-running') console.log('up: already up; nothing to do');
       console.log(usage());
       return 0;

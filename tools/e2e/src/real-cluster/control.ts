@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ControlClient, type NodeInfo } from '@pod-identity/azure-emulator';
 import {
   assertPortFree,
+  PortInUseError,
   ServerProcess,
   startControlPlane,
   type ControlPlane,
@@ -14,6 +15,7 @@ import {
 } from '@pod-identity/envtest';
 import { REPO_ROOT } from '../artifacts';
 import { worldSeed } from '../world';
+import { portTaken } from './errors';
 import { waitUntil } from './host';
 import { CLUSTER_DIR, KUBECONFIG_PATH, PORTS } from './layout';
 import type { KubeletClientPki } from './pki';
@@ -33,7 +35,9 @@ export async function startEmulator(nodeCount: number): Promise<EmulatorHandle> 
   mkdirSync(dir, { recursive: true });
   const seedPath = join(dir, 'seed.json');
   writeFileSync(seedPath, JSON.stringify(worldSeed(nodeCount), null, 2));
-  await assertPortFree(PORTS.emulatorControl, 'the Azure emulator (control API)');
+  await assertPortFree(PORTS.emulatorControl, 'the Azure emulator (control API)').catch(() => {
+    throw portTaken('127.0.0.1', PORTS.emulatorControl, "the Azure emulator's control API");
+  });
   const controlUrl = `http://127.0.0.1:${PORTS.emulatorControl}`;
   const proc = new ServerProcess(
     'azure emulator',
@@ -60,11 +64,11 @@ export async function startEmulator(nodeCount: number): Promise<EmulatorHandle> 
   await waitUntil(
     'the Azure emulator answering',
     async () => {
-      if (!proc.running) throw new Error(`the Azure emulator exited\n${proc.logTail(20)}`);
       nodes = await control.nodes();
       return nodes.length === nodeCount;
     },
     60_000,
+    { failure: () => (proc.running ? undefined : new Error(`the Azure emulator exited\n${proc.logTail(20)}`)) },
   );
   return { process: proc, control, controlUrl, stateDir: join(dir, 'state'), nodes };
 }
@@ -108,6 +112,9 @@ export async function startControlSide(
       // Nodes have no DNS names here: dial their InternalIP (logs, exec).
       '--kubelet-preferred-address-types=InternalIP',
     ],
+  }).catch((err: unknown) => {
+    if (err instanceof PortInUseError) throw portTaken(HOST_IP, err.port, 'kube-apiserver');
+    throw err;
   });
   const common = [`--kubeconfig=${plane.kubeconfigPath}`, '--leader-elect=false', '--secure-port=0', '--v=1'];
   const controllerManager = new ServerProcess(

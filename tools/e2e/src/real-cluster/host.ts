@@ -61,15 +61,26 @@ export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
+export interface WaitOptions {
+  readonly intervalMs?: number;
+  readonly signal?: AbortSignal;
+  /** Checked before each try: an error ends the wait at once (the awaited process died, say). */
+  readonly failure?: () => Error | undefined;
+}
+
 /** Polls until `check` is true, at most timeoutMs; the error names what was awaited. */
 export async function waitUntil(
   what: string,
   check: () => Promise<boolean> | boolean,
   timeoutMs: number,
-  intervalMs = 500,
+  options: WaitOptions = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const intervalMs = options.intervalMs ?? 500;
   for (;;) {
+    options.signal?.throwIfAborted();
+    const failed = options.failure?.();
+    if (failed) throw failed;
     try {
       if (await check()) return;
     } catch {

@@ -34,7 +34,11 @@ export interface NodeInputs {
   readonly imds: { readonly host: string; readonly port: number };
   /** Command that runs the forwarder (tools/e2e/src/cli/forwarder.ts). */
   readonly forwarder: readonly string[];
+  /** Extra flags for every node's kubelet and containerd (KUBELET_EXTRA_ARGS, CONTAINERD_EXTRA_ARGS). */
+  readonly extraArgs: { readonly kubelet: readonly string[]; readonly containerd: readonly string[] };
   readonly log: (message: string) => void;
+  /** Ctrl-C: stop between steps (the caller removes what was made). */
+  readonly signal?: AbortSignal;
 }
 
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -49,16 +53,17 @@ function daemon(name: string, node: ClusterNode, argv: readonly string[], logDir
 }
 
 /** Fails with the daemon's log tail when it exits early: "containerd of node X exited" + why. */
-async function waitFor(proc: ServerProcess, what: string, check: () => Promise<boolean> | boolean): Promise<void> {
-  await waitUntil(
-    what,
-    async () => {
-      if (!proc.running) throw new NodeDaemonError(proc);
-      return check();
-    },
-    STARTUP_TIMEOUT_MS,
-  ).catch((err: unknown) => {
-    if (err instanceof NodeDaemonError) throw err;
+async function waitFor(
+  proc: ServerProcess,
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  signal?: AbortSignal,
+): Promise<void> {
+  await waitUntil(what, check, STARTUP_TIMEOUT_MS, {
+    signal,
+    failure: () => (proc.running ? undefined : new NodeDaemonError(proc)),
+  }).catch((err: unknown) => {
+    if (err instanceof NodeDaemonError || signal?.aborted) throw err;
     throw new Error(`${(err as Error).message}\n${proc.logTail(20)}`);
   });
 }
@@ -86,15 +91,18 @@ export async function startNode(input: NodeInputs, started: ServerProcess[]): Pr
   writeFileSync(join(configDir, 'kube-proxy.yaml'), kubeProxyConfig(node, proxyKubeconfig, 10249));
 
   log(`${node.name}: containerd`);
-  const containerd = daemon('containerd', node, ['containerd', '--config', join(configDir, 'containerd.toml')], logDir);
+  const containerd = daemon('containerd', node, ['containerd', '--config', join(configDir, 'containerd.toml'), ...input.extraArgs.containerd], logDir);
   started.push(containerd);
   const ctr = (...args: string[]): string[] => ['ctr', '--address', containerdSocket(dirs), '--namespace', 'k8s.io', ...args];
   await waitFor(containerd, `containerd of ${node.name} answering`, async () => {
     if (!existsSync(containerdSocket(dirs))) return false;
     await run(ctr('version'), { timeoutMs: 5000 });
     return true;
-  });
-  for (const archive of input.imageArchives) await run(ctr('images', 'import', archive), { timeoutMs: 180_000 });
+  }, input.signal);
+  for (const archive of input.imageArchives) {
+    input.signal?.throwIfAborted();
+    await run(ctr('images', 'import', archive), { timeoutMs: 180_000 });
+  }
 
   // The emulator's IMDS for this instance at 169.254.169.254:80, through a unix socket (the namespaces share
   // the filesystem); the caller's address travels ahead so the emulator logs which pod called it directly.
@@ -108,7 +116,7 @@ export async function startNode(input: NodeInputs, started: ServerProcess[]): Pr
   );
   hostSide.start();
   started.push(hostSide);
-  await waitFor(hostSide, `IMDS socket of ${node.name}`, () => existsSync(imdsSocket));
+  await waitFor(hostSide, `IMDS socket of ${node.name}`, () => existsSync(imdsSocket), input.signal);
   const nodeSide = daemon('imds-forwarder', node, [...input.forwarder, `source:tcp:${METADATA_IP}:80=unix:${imdsSocket}`], logDir);
   started.push(nodeSide);
 
@@ -124,6 +132,7 @@ export async function startNode(input: NodeInputs, started: ServerProcess[]): Pr
       `--hostname-override=${node.name}`,
       `--node-ip=${node.ip}`,
       '--v=1',
+      ...input.extraArgs.kubelet,
     ],
     logDir,
   );
@@ -131,8 +140,9 @@ export async function startNode(input: NodeInputs, started: ServerProcess[]): Pr
   await waitFor(kubelet, `kubelet of ${node.name} healthy`, async () => {
     await run(inNode(node, ['curl', '-sf', '--max-time', '2', 'http://127.0.0.1:10248/healthz']), { timeoutMs: 5000 });
     return true;
-  });
+  }, input.signal);
 
+  input.signal?.throwIfAborted();
   log(`${node.name}: kube-proxy`);
   const proxy = daemon('kube-proxy', node, [input.bin.kubeProxy, `--config=${join(configDir, 'kube-proxy.yaml')}`, '--v=1'], logDir);
   started.push(proxy);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { binDir, type ServerProcess } from '@pod-identity/envtest';
 import { startControlSide, startEmulator } from './control';
 import { deployLocalOverlay, writeCloudConfig } from './deploy';
+import { ClusterError } from './errors';
 import { isRoot, run, runAll } from './host';
 import {
   CLUSTER_DIR,
@@ -20,9 +21,10 @@ import {
 import { startNode } from './node';
 import { makeKubeletClientPki } from './pki';
 import { teardown } from './teardown';
+
+export { ClusterError };
 import { bridgeCommands, clusterNodes, nodeNetworkCommands, type ClusterNode } from './topology';
 
-export class ClusterError extends Error {}
 
 export const NODE_COUNT = 2;
 export const LOCAL_IMAGES = ['mic', 'nmi', 'client', 'pause'] as const;
@@ -94,6 +96,12 @@ class Recorder {
 export interface UpOptions {
   readonly log: (message: string) => void;
   readonly imageTag: string;
+  /** Extra flags for every node's kubelet and containerd. */
+  readonly extraArgs?: { readonly kubelet: readonly string[]; readonly containerd: readonly string[] };
+  /** Leave a failed start as it is, for a look (make down removes it). */
+  readonly keepOnFailure?: boolean;
+  /** Ctrl-C: stop at the next step and remove what was made. */
+  readonly signal?: AbortSignal;
 }
 
 async function checkPreconditions(): Promise<void> {
@@ -111,7 +119,11 @@ async function checkPreconditions(): Promise<void> {
 }
 
 export async function clusterUp(options: UpOptions): Promise<'started' | 'already-running'> {
-  const { log } = options;
+  const { log, signal } = options;
+  const step = (message: string): void => {
+    signal?.throwIfAborted();
+    log(message);
+  };
   await checkPreconditions();
   if (await isHealthy()) return 'already-running';
   await teardown(); // a half-made or dead cluster goes first
@@ -122,16 +134,16 @@ export async function clusterUp(options: UpOptions): Promise<'started' | 'alread
   const recorder = new Recorder(nodes);
   recorder.save();
   try {
-    log(`network: bridge and ${nodes.length} node namespaces`);
+    step(`network: bridge and ${nodes.length} node namespaces`);
     await runAll(bridgeCommands());
     for (const node of nodes) await runAll(nodeNetworkCommands(node, nodes));
 
-    log('Azure emulator: one VM scale set with an instance per node');
+    step('Azure emulator: one VM scale set with an instance per node');
     const emulator = await startEmulator(nodes.length);
     recorder.emulatorControl = emulator.controlUrl;
     recorder.add(emulator.process.name, emulator.process.pid);
 
-    log('control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler');
+    step('control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler');
     const pki = await makeKubeletClientPki(join(CLUSTER_DIR, 'pki'));
     const bins = binDir();
     const control = await startControlSide(nodes, pki, {
@@ -160,7 +172,9 @@ export async function clusterUp(options: UpOptions): Promise<'started' | 'alread
             sandboxImage: `localhost/pod-identity/pause:${options.imageTag}`,
             imds: imdsOf(node, emulator.nodes),
             forwarder: [process.execPath, '--import', 'tsx', join(__dirname, '..', 'cli', 'forwarder.ts')],
+            extraArgs: options.extraArgs ?? { kubelet: [], containerd: [] },
             log,
+            signal,
           },
           started,
         );
@@ -168,15 +182,18 @@ export async function clusterUp(options: UpOptions): Promise<'started' | 'alread
         recorder.addAll(started);
       }
     }
-    log('waiting for the nodes to be Ready');
+    step('waiting for the nodes to be Ready');
     await kubectl(['wait', '--for=condition=Ready', 'node', '--all', '--timeout=120s'], 130_000);
 
-    log('deploying deploy/overlays/local (make deploy OVERLAY=local)');
+    step('deploying deploy/overlays/local (make deploy OVERLAY=local)');
     await writeCloudConfig(emulator.stateDir);
     await deployLocalOverlay(log);
     return 'started';
   } catch (err) {
-    if (process.env.KEEP_ON_FAILURE === '1') {
+    if (signal?.aborted) {
+      log('interrupted; removing what was made');
+      await teardown();
+    } else if (options.keepOnFailure) {
       log('make up failed; KEEP_ON_FAILURE=1 leaves everything as it is for a look (make down removes it)');
     } else {
       log('make up failed; removing what it made (KEEP_ON_FAILURE=1 keeps it for a look)');
