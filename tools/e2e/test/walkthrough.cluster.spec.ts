@@ -130,6 +130,12 @@ describe('the walkthrough on a real local cluster', () => {
     for (const pod of nmi) expect(clusterNodes(NODE_COUNT).map((n) => n.ip)).toContain(pod.status.podIP);
     const logs = await kubectl([...SYSTEM, 'logs', `pod/${nmi[0].metadata.name}`], 30_000);
     expect(logs).toContain('nmi started');
+    // Metrics, as Prometheus scrapes them: NMI on its node's address, MIC on its pod address.
+    const node = clusterNodes(NODE_COUNT)[0];
+    const nmiMetrics = await run(inNode(node, ['curl', '-sf', '--max-time', '5', `http://${node.ip}:9090/metrics`]));
+    expect(nmiMetrics).toMatch(/^nmi_/m);
+    const micMetrics = await run(inNode(node, ['curl', '-sf', '--max-time', '5', `http://${mic[0].status.podIP}:8888/metrics`]));
+    expect(micMetrics).toMatch(/^mic_/m);
   });
 
   it('a second make up is a no-op', async () => {
@@ -139,17 +145,29 @@ describe('the walkthrough on a real local cluster', () => {
     measured('make up (again, no-op)', again.seconds);
   }, 330_000);
 
-  it('the walkthrough: apply the YAML as written, exec into the labelled pod, curl IMDS, get a token for the identity', async () => {
-    await kubectl(['apply', '-f', join(REPO_ROOT, 'deploy', 'examples', 'walkthrough.yaml')]);
-    await kubectl(['rollout', 'status', 'deployment/demo', '--timeout=120s'], 130_000);
-    const [pod] = await podsOf('app=demo');
-    const answer = await waitFor('a token for the demo pod', async () => {
-      const r = await curlToken(`pod/${pod.metadata.name}`);
-      return r.status === 200 ? r : undefined;
-    }, 120_000);
-    expectTokenForDemoIdentity(answer.body);
-    expect(answer.body.resource).toBe('https://vault.azure.net');
-  }, 300_000);
+  it('the walkthrough, as make up printed it: apply the YAML as written, exec into the labelled pod, curl IMDS, get a token for the identity', async () => {
+    // The indented lines of make up's output, run one by one in bash with the exports before them, the way
+    // a user pastes them; the curl is retried while MIC assigns the identity (NMI answers 503 until then).
+    const printed = up.output.split('\n').filter((l) => /^ {2}(export|kubectl) /.test(l)).map((l) => l.trim().replace(/\s+# .*$/, ''));
+    const exports = printed.filter((l) => l.startsWith('export '));
+    expect(exports).toHaveLength(2);
+    let token: Record<string, unknown> | undefined;
+    for (const command of printed.filter((l) => l.startsWith('kubectl '))) {
+      const script = [...exports, command].join('\n');
+      if (command.includes('curl')) {
+        const out = await waitFor('a token through the printed curl', async () => {
+          const text = await run(['bash', '-c', script], { timeoutMs: 60_000 });
+          return text.includes('access_token') ? text : undefined;
+        }, 120_000);
+        token = JSON.parse(out) as Record<string, unknown>;
+      } else {
+        await run(['bash', '-c', script], { timeoutMs: 150_000 });
+      }
+    }
+    expect(token).toBeDefined();
+    expectTokenForDemoIdentity(token ?? {});
+    expect(token?.resource).toBe('https://vault.azure.net');
+  }, 400_000);
 
   it('kubectl get AzureAssignedIdentity lists <pod>-<namespace>-<identity>, Assigned', async () => {
     const [pod] = await podsOf('app=demo');
