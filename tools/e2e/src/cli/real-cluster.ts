@@ -5,7 +5,9 @@
 //   up       start it (a no-op when it is up), deploy the local overlay, print how to use it
 //   down     remove everything up made (nothing to do: says so)
 //   status   exit 0 when it is up
-import { dirname, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { REPO_ROOT } from '../artifacts';
 import { KUBECONFIG_PATH, kubectlPath, readState } from '../real-cluster/layout';
 import { removedNothing, teardown } from '../real-cluster/teardown';
 import { ClusterError, clusterUp, isHealthy, NODE_COUNT } from '../real-cluster/up';
@@ -43,11 +45,11 @@ async function main(command: string | undefined): Promise<number> {
           abort.abort();
           return;
         }
-        teardown().finally(() => process.exit(130));
+        void teardown().finally(() => process.exit(130));
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
-      const tag = process.env.IMAGE_TAG ?? (require('../../../../package.json') as { version: string }).version;
+      const tag = process.env.IMAGE_TAG ?? (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
       const words = (v: string | undefined): string[] => (v ?? '').split(/\s+/).filter(Boolean);
       const result = await clusterUp({
         log: say,
