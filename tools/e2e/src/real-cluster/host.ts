@@ -57,6 +57,16 @@ export async function runQuietly(argv: readonly string[], timeoutMs = 30_000): P
   }
 }
 
+/** True while a process with this id exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { killGroup } from '@pod-identity/envtest';
-import { run, runQuietly } from './host';
+import { isAlive, run, runQuietly } from './host';
 import { CLUSTER_DIR, readState, RUN_DIR } from './layout';
 import { BRIDGE, PREFIX } from './topology';
 
@@ -59,14 +59,6 @@ async function deleteContainers(): Promise<number> {
   return count;
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function stopProcesses(): Promise<number> {
   const state = readState();
@@ -86,7 +78,7 @@ async function stopProcesses(): Promise<number> {
   }
   const all = [...new Set([...recorded.map((p) => p.pid), ...found])];
   const deadline = Date.now() + 10_000;
-  while (all.some(alive) && Date.now() < deadline) await sleep(200);
+  while (all.some(isAlive) && Date.now() < deadline) await sleep(200);
   for (const p of recorded) killGroup(p.pid, 'SIGKILL');
   for (const pid of clusterPids()) {
     try {

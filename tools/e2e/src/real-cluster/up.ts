@@ -6,7 +6,7 @@ import { binDir, type ServerProcess } from '@pod-identity/envtest';
 import { startControlSide, startEmulator } from './control';
 import { deployLocalOverlay, writeCloudConfig } from './deploy';
 import { ClusterError } from './errors';
-import { isRoot, run, runAll } from './host';
+import { isAlive, isRoot, run, runAll } from './host';
 import {
   CLUSTER_DIR,
   IMAGES_DIR,
@@ -46,19 +46,11 @@ async function missingTools(): Promise<string[]> {
   return missing;
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** True when a recorded cluster answers: every process it started is alive and the apiserver is ready. */
 export async function isHealthy(): Promise<boolean> {
   const state = readState();
-  if (!state || state.processes.length === 0 || !state.processes.every((p) => alive(p.pid))) return false;
+  if (!state || state.processes.length === 0 || !state.processes.every((p) => isAlive(p.pid))) return false;
   return kubectl(['get', '--raw=/readyz', '--request-timeout=5s'], 10_000).then(
     () => true,
     () => false,
