@@ -35,6 +35,26 @@ describe('mic command line', () => {
     expect(noCloud.err).toMatch(/SUBSCRIPTION_ID/);
   });
 
+  it('takes flag values in the --flag value form too (Go flag semantics)', async () => {
+    const cloud = { TENANT_ID: 't', CLIENT_ID: 'c', CLIENT_SECRET: 's', SUBSCRIPTION_ID: 'sub', RESOURCE_GROUP: 'rg' };
+    const r = await run(['--pod-namespace', 'x', '--kubeconfig', '/no/such/file', '--forceNamespaced', '--http-probe-port', '0'], cloud);
+    expect(r.err).not.toContain('is required');
+    expect(r).toMatchObject({ code: 2 });
+    expect(r.err).toMatch(/^mic: no Kubernetes credentials: cannot read kubeconfig \/no\/such\/file/);
+  });
+
+  it('accepts and ignores every klog flag of the original command line, in both forms', async () => {
+    const cloud = { TENANT_ID: 't', CLIENT_ID: 'c', CLIENT_SECRET: 's', SUBSCRIPTION_ID: 'sub', RESOURCE_GROUP: 'rg' };
+    const klog = [
+      ['-v', '2'], ['--vmodule', 'x=1'], ['--logtostderr'], ['--alsologtostderr=false'], ['--stderrthreshold', '2'],
+      ['--log_dir', '/tmp'], ['--log_file=/tmp/x'], ['--log_file_max_size', '10'], ['--log_backtrace_at', 'x.go:1'],
+      ['--add_dir_header'], ['--skip_headers'], ['--skip_log_headers=true'], ['--one_output'],
+    ].flat();
+    const r = await run([...klog, '--pod-namespace', 'x', '--kubeconfig=/no/such/file'], cloud);
+    expect(r).toMatchObject({ code: 2 });
+    expect(r.err).toMatch(/^mic: no Kubernetes credentials/);
+  });
+
   it('outside a cluster and without --kubeconfig, prints one line saying what to set and exits 2', async () => {
     const cloud = { TENANT_ID: 't', CLIENT_ID: 'c', CLIENT_SECRET: 's', SUBSCRIPTION_ID: 'sub', RESOURCE_GROUP: 'rg' };
     const r = await run(['--http-probe-port=0', '--prometheus-port=0'], { MIC_POD_NAMESPACE: 'x', ...cloud });

@@ -4,11 +4,11 @@ import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeConfigError, loadKubeConfig } from '@pod-identity/kube';
-import { createLogger, FlagError, formatHelp, parseFlags, redactClientId } from '@pod-identity/platform';
+import { createLogger, FlagError, formatHelp, KLOG_FLAGS, parseFlags, redactClientId } from '@pod-identity/platform';
 import { startMic } from './app';
 import { buildConfig, type MicConfig } from './config/config';
 import { watchCloudConfig } from './config/cloud-watch';
-import { IGNORED_FLAGS, MIC_FLAGS } from './config/flags';
+import { MIC_FLAGS } from './config/flags';
 
 export interface CliInput {
   readonly argv: readonly string[];
@@ -64,7 +64,7 @@ function kubeConfigOrMessage(config: MicConfig, env: CliInput['env']): KubeConfi
 export async function runMic(input: CliInput): Promise<number> {
   let parsed;
   try {
-    parsed = parseFlags(MIC_FLAGS, { argv: input.argv, env: input.env, ignore: IGNORED_FLAGS });
+    parsed = parseFlags(MIC_FLAGS, { argv: input.argv, env: input.env, ignore: KLOG_FLAGS });
   } catch (err) {
     if (!(err instanceof FlagError)) throw err;
     console.error(`${err.message}\n\nRun with --help for the list of flags.`);

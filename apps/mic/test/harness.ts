@@ -7,12 +7,12 @@ import { CoreV1Api, CustomObjectsApi, KubeConfig, RbacAuthorizationV1Api, type V
 import { parseAllDocuments } from 'yaml';
  
 import { startAzureEmulator, type AzureEmulator, type SeedDocument } from '@pod-identity/azure-emulator';
-import { createLogger, parseFlags, type Logger } from '@pod-identity/platform';
+import { createLogger, KLOG_FLAGS, parseFlags, type Logger } from '@pod-identity/platform';
  
 import { serviceAccountKubeConfig } from '@pod-identity/envtest';
 import { startMic, type MicHandle } from '../src/app';
 import { buildConfig } from '../src/config/config';
-import { IGNORED_FLAGS, MIC_FLAGS } from '../src/config/flags';
+import { MIC_FLAGS } from '../src/config/flags';
 
 export const SUB = '00000000-0000-0000-0000-0000000000aa';
 export const NODE_RG = 'MC_rg_cluster';
@@ -192,7 +192,7 @@ export async function startMicFor(env: MicEnvironment, options: StartOptions = {
     ...(options.flags ?? []),
   ];
   const env2 = { AZURE_ENVIRONMENT_FILEPATH: env.emulator.cloudEnvironmentPath };
-  const parsed = parseFlags(MIC_FLAGS, { argv, env: env2, ignore: IGNORED_FLAGS });
+  const parsed = parseFlags(MIC_FLAGS, { argv, env: env2, ignore: KLOG_FLAGS });
   const config = buildConfig({ values: parsed.values, env: env2, readFile: (p) => readFileSync(p, 'utf8'), hostname: 'test' });
   const logger = options.logger ?? createLogger({ name: 'mic', level: (process.env.MIC_TEST_LOG_LEVEL as 'info') ?? 'silent' });
   return startMic({ config, kubeConfig: env.micKubeConfig, logger, version: 'test', caPem: env.emulator.ca.pem });

@@ -2,7 +2,7 @@
 // beyond constructing clients; the agent starts things.
 import type { RequestListener } from 'node:http';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
-import { type AzurePodIdentityException, NODENAME_LABEL } from '@pod-identity/crd-types';
+import { type NormalizedAzurePodIdentityException, NODENAME_LABEL } from '@pod-identity/crd-types';
 import { findPodException } from '@pod-identity/domain';
 import { crdInformer, KubeHttp, podInformer } from '@pod-identity/kube';
 import type { Logger, Registry } from '@pod-identity/platform';
@@ -53,7 +53,7 @@ export function wire(outside: Outside): Wired {
   const pods = new PodIndex();
   const kube = kubeClients(outside);
   const feeds: Feed[] = [podFeed(kube, pods, config.node, logger)];
-  const exceptions = new ObjectStore<AzurePodIdentityException>();
+  const exceptions = new ObjectStore<NormalizedAzurePodIdentityException>();
   feeds.push(informerFeed('exceptions', crdInformer(kube.http, 'AzurePodIdentityException', { clock: kube.clock }), exceptions, (e) => e, kube.feed));
   const grants = grantSource(config, kube, feeds);
   const resolver = new Resolver(

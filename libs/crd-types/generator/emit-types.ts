@@ -1,6 +1,6 @@
 // TypeScript declarations for the CRD objects, from the same schemas.
 import { compile } from 'json-schema-to-typescript';
-import { GENERATED_HEADER } from './constants';
+import { GENERATED_HEADER, GROUP, VERSION } from './constants';
 import type { CrdSource, JsonSchema } from './source';
 
 const EMBEDDED_TYPES: Record<string, string> = {
@@ -31,7 +31,7 @@ export async function emitTypes(sources: CrdSource[]): Promise<string> {
 
 /** Turns a Kubernetes structural schema into one json-schema-to-typescript understands. */
 function toTypeSchema(node: JsonSchema, kind: string, path: string[]): JsonSchema {
-  const replacement = replacedType(node, path);
+  const replacement = replacedType(node, kind, path);
   if (replacement) return replacement;
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
@@ -45,10 +45,15 @@ function toTypeSchema(node: JsonSchema, kind: string, path: string[]): JsonSchem
 }
 
 /** Nodes that become a named TypeScript type instead of a generated interface. */
-function replacedType(node: JsonSchema, path: string[]): JsonSchema | undefined {
+function replacedType(node: JsonSchema, kind: string, path: string[]): JsonSchema | undefined {
   const name = path[path.length - 1];
-  if (name && EMBEDDED_TYPES[name]) return withDoc(node, { tsType: EMBEDDED_TYPES[name] });
+  if (name && EMBEDDED_TYPES[name]) {
+    return withDoc(node, { tsType: node.nullable ? `${EMBEDDED_TYPES[name]} | null` : EMBEDDED_TYPES[name] });
+  }
   if (path.length === 1 && name === 'metadata') return withDoc(node, { tsType: 'ObjectMeta' });
+  // Literal types, so a consumer can narrow a union of objects on kind (see src/guards.ts).
+  if (path.length === 1 && name === 'apiVersion') return { tsType: `'${GROUP}/${VERSION}'` };
+  if (path.length === 1 && name === 'kind') return { tsType: `'${kind}'` };
   if (node['x-kubernetes-preserve-unknown-fields']) return withDoc(node, { tsType: '{ [key: string]: unknown }' });
   return undefined;
 }

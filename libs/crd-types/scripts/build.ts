@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     entryPoints: [join(libRoot, 'src', 'index.ts')],
     bundle: true,
     platform: 'node' as const,
-    target: 'node18',
+    target: 'node20',
     external,
     sourcemap: true,
     logLevel: 'warning' as const,

@@ -1,5 +1,7 @@
+import type { AzureAssignedIdentity, AzureIdentity } from './generated/types';
 import {
   normalizeAzureIdentityBinding,
+  normalizeCrdObject,
   normalizeAzurePodIdentityException,
   normalizeIdentitySpec,
 } from './normalize';
@@ -55,5 +57,77 @@ describe('binding and exception', () => {
   it('normalises a legacy exception', () => {
     const e = normalizeAzurePodIdentityException({ spec: { PodLabels: { app: 'x' } } });
     expect(e.spec).toEqual({ podLabels: { app: 'x' } });
+  });
+});
+
+describe('normalizeCrdObject', () => {
+  it('folds legacy PascalCase fields of identities and bindings', () => {
+    const legacy = { metadata: { name: 'i' }, spec: { Type: 0, ResourceID: '/r', ClientID: 'c' } } as AzureIdentity;
+    expect(normalizeCrdObject('AzureIdentity', legacy).spec).toEqual({ type: 0, resourceID: '/r', clientID: 'c' });
+    const binding = normalizeCrdObject('AzureIdentityBinding', { metadata: {}, spec: { AzureIdentity: 'i', Selector: 's' } });
+    expect(binding.spec).toEqual({ azureIdentity: 'i', selector: 's' });
+  });
+
+  it('normalises the identity and binding embedded in an AzureAssignedIdentity and drops null refs', () => {
+    const assigned = {
+      metadata: { name: 'a' },
+      spec: {
+        pod: 'p',
+        podNamespace: 'ns',
+        nodename: 'n',
+        azureIdentityRef: { metadata: {}, spec: { ClientID: 'c', ResourceID: '/r' } },
+        azureBindingRef: { metadata: {}, spec: { Selector: 's', AzureIdentity: 'i' } },
+      },
+    } as unknown as AzureAssignedIdentity;
+    const out = normalizeCrdObject('AzureAssignedIdentity', assigned);
+    expect(out.spec.azureIdentityRef?.spec).toEqual({ type: 0, clientID: 'c', resourceID: '/r' });
+    expect(out.spec.azureBindingRef?.spec).toEqual({ selector: 's', azureIdentity: 'i' });
+    const nulls = normalizeCrdObject('AzureAssignedIdentity', {
+      spec: { pod: 'p', podNamespace: 'ns', nodename: 'n', azureIdentityRef: null, azureBindingRef: null },
+    });
+    expect(nulls.spec).toEqual({ pod: 'p', podNamespace: 'ns', nodename: 'n' });
+  });
+
+  it('does not modify its input', () => {
+    const input = { spec: { ClientID: CID, clientPassword: {} } };
+    const copy = structuredClone(input);
+    normalizeCrdObject('AzureIdentity', input);
+    expect(input).toEqual(copy);
+  });
+});
+
+describe('what clients built on the original Go types send', () => {
+  it('treats empty strings as unset, so a legacy value behind an empty camelCase one wins', () => {
+    expect(normalizeIdentitySpec({ clientID: '', ClientID: CID, resourceID: '', ResourceID: RID, tenantID: '' })).toEqual({
+      type: 0,
+      clientID: CID,
+      resourceID: RID,
+      tenantID: '',
+    });
+  });
+
+  it('keeps clientPassword: {} of a user-assigned identity as an empty reference', () => {
+    expect(normalizeIdentitySpec({ resourceID: RID, clientID: CID, clientPassword: {} })).toEqual({
+      type: 0,
+      resourceID: RID,
+      clientID: CID,
+      clientPassword: {},
+    });
+  });
+
+  it('takes the legacy ClientPassword when clientPassword is {}', () => {
+    expect(normalizeIdentitySpec({ type: 1, clientPassword: {}, ClientPassword: { Name: 'sec' } }).clientPassword).toEqual({
+      name: 'sec',
+    });
+  });
+
+  it('takes legacy PodLabels when podLabels is null or empty', () => {
+    expect(normalizeAzurePodIdentityException({ spec: { podLabels: null, PodLabels: { app: 'x' } } }).spec).toEqual({
+      podLabels: { app: 'x' },
+    });
+    expect(normalizeAzurePodIdentityException({ spec: { podLabels: {}, PodLabels: { app: 'x' } } }).spec).toEqual({
+      podLabels: { app: 'x' },
+    });
+    expect(normalizeAzurePodIdentityException({ spec: { podLabels: null } }).spec).toEqual({});
   });
 });

@@ -134,7 +134,140 @@ export const VALID_EXAMPLES: Example[] = [
   },
 ];
 
+/**
+ * What clients built on the original's Go types (v1.8 pkg/apis/aadpodidentity/v1) write: struct fields
+ * are never omitted (clientPassword: {}, metadata: {creationTimestamp: null}), nil pointers and maps are
+ * null, and unset strings are omitted or "". All must be accepted.
+ */
+export const GO_CLIENT_EXAMPLES: Example[] = [
+  {
+    name: 'user-assigned identity with clientPassword: {} (every Go-written identity)',
+    kind: 'AzureIdentity',
+    object: {
+      ...obj('AzureIdentity', 'go-uai', {
+        metadata: { creationTimestamp: null },
+        resourceID: RESOURCE_ID,
+        clientID: CLIENT_ID,
+        clientPassword: {},
+      }),
+      status: { metadata: { creationTimestamp: null } },
+    },
+  },
+  {
+    name: 'user-assigned identity with every optional field at its zero value',
+    kind: 'AzureIdentity',
+    object: obj('AzureIdentity', 'go-uai-zero', {
+      type: 0,
+      resourceID: RESOURCE_ID,
+      clientID: CLIENT_ID,
+      clientPassword: { name: '', namespace: '' },
+      tenantID: '',
+      auxiliaryTenantIDs: null,
+      adEndpoint: '',
+      adResourceID: '',
+      replicas: null,
+    }),
+  },
+  {
+    name: 'service principal with an empty legacy twin field',
+    kind: 'AzureIdentity',
+    object: obj('AzureIdentity', 'go-sp', {
+      type: 1,
+      tenantID: TENANT_ID,
+      TenantID: '',
+      clientID: CLIENT_ID,
+      ClientID: '',
+      clientPassword: { name: 'sp-secret', namespace: 'default' },
+      auxiliaryTenantIDs: [],
+    }),
+  },
+  {
+    name: 'binding with weight 0 and spec.metadata',
+    kind: 'AzureIdentityBinding',
+    object: obj('AzureIdentityBinding', 'go-binding', {
+      metadata: { creationTimestamp: null },
+      azureIdentity: 'go-uai',
+      selector: 'demo',
+      weight: 0,
+    }),
+  },
+  {
+    name: 'exception with podLabels: null beside legacy PodLabels',
+    kind: 'AzurePodIdentityException',
+    object: obj('AzurePodIdentityException', 'go-exception', { podLabels: null, PodLabels: { app: 'x' } }),
+  },
+  {
+    name: 'assigned identity with nil refs and replicas, empty status',
+    kind: 'AzureAssignedIdentity',
+    object: {
+      ...obj('AzureAssignedIdentity', 'go-assigned', {
+        metadata: { creationTimestamp: null },
+        azureIdentityRef: null,
+        azureBindingRef: null,
+        pod: 'p',
+        podNamespace: 'default',
+        nodename: 'node-0',
+        replicas: null,
+      }),
+      status: { metadata: { creationTimestamp: null }, status: '', availableReplicas: 0 },
+    },
+  },
+];
+
 export const BROKEN_EXAMPLES: BrokenExample[] = [
+  {
+    name: 'type 1 whose clientPassword is {}',
+    kind: 'AzureIdentity',
+    object: obj('AzureIdentity', 'sp-empty-pw', { type: 1, tenantID: TENANT_ID, clientID: CLIENT_ID, clientPassword: {} }),
+    path: 'spec',
+    message: 'spec.clientPassword is required for types 1 and 2',
+  },
+  {
+    name: 'type 0 whose resourceID is ""',
+    kind: 'AzureIdentity',
+    object: obj('AzureIdentity', 'empty-rid', { resourceID: '', clientID: CLIENT_ID, clientPassword: {} }),
+    path: 'spec',
+    message: 'spec.resourceID is required for type 0',
+  },
+  {
+    name: 'clientID ""',
+    kind: 'AzureIdentity',
+    object: obj('AzureIdentity', 'empty-cid', { resourceID: RESOURCE_ID, clientID: '' }),
+    path: 'spec',
+    message: 'spec.clientID is required',
+  },
+  {
+    name: 'type 2 whose tenantID is ""',
+    kind: 'AzureIdentity',
+    object: obj('AzureIdentity', 'empty-tenant', {
+      type: 2,
+      tenantID: '',
+      clientID: CLIENT_ID,
+      clientPassword: { name: 'c' },
+    }),
+    path: 'spec',
+    message: 'spec.tenantID is required for types 1 and 2',
+  },
+  {
+    name: 'binding whose azureIdentity is ""',
+    kind: 'AzureIdentityBinding',
+    object: obj('AzureIdentityBinding', 'empty-identity', { azureIdentity: '', selector: 'demo' }),
+    path: 'spec',
+    message: 'spec.azureIdentity is required',
+  },
+  {
+    name: 'both secret references name a Secret',
+    kind: 'AzureIdentity',
+    object: obj('AzureIdentity', 'two-refs', {
+      type: 1,
+      tenantID: TENANT_ID,
+      clientID: CLIENT_ID,
+      clientPassword: { name: 'a' },
+      ClientPassword: { Name: 'b' },
+    }),
+    path: 'spec',
+    message: 'not both',
+  },
   {
     name: 'type 3',
     kind: 'AzureIdentity',

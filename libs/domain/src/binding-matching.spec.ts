@@ -1,4 +1,4 @@
-import type { AzureIdentity, AzureIdentityBinding } from '@pod-identity/crd-types';
+import { normalizeAzureIdentityBinding, type AzureIdentity, type AzureIdentityBinding } from '@pod-identity/crd-types';
 import { matchPodBindings, podSelector } from './binding-matching';
 
 const identity = (ns: string, name: string, namespaced = false): AzureIdentity => ({
@@ -54,8 +54,8 @@ describe('matchPodBindings', () => {
     expect(run({ namespace: 'a', label: 's' }, [binding('a', 'x', 'id1', 's')], ids, true).matches).toHaveLength(1);
   });
 
-  it('honours legacy PascalCase binding fields', () => {
-    const legacy = { metadata: { namespace: 'a', name: 'old' }, spec: { AzureIdentity: 'id1', Selector: 's' } } as AzureIdentityBinding;
+  it('honours legacy PascalCase binding fields once normalised', () => {
+    const legacy = normalizeAzureIdentityBinding({ metadata: { namespace: 'a', name: 'old' }, spec: { AzureIdentity: 'id1', Selector: 's' } });
     expect(run({ namespace: 'x', label: 's' }, [legacy], ids).matches[0]?.identity.metadata?.name).toBe('id1');
   });
 

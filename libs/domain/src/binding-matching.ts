@@ -3,9 +3,8 @@
 // subject to the namespaced rule. Selectors are compared by exact string equality, as in the original.
 import {
   BINDING_LABEL,
-  normalizeAzureIdentityBinding,
   type AzureIdentity,
-  type AzureIdentityBinding,
+  type NormalizedAzureIdentityBinding as AzureIdentityBinding,
 } from '@pod-identity/crd-types';
 import { namespacedRuleAllows } from './namespaced-rules';
 
@@ -34,7 +33,7 @@ export interface MatchResult {
 
 export interface MatchInput {
   readonly pod: PodRef;
-  /** All bindings of the cluster; legacy PascalCase fields are accepted. */
+  /** All bindings of the cluster, normalised (normalizeCrdObject; libs/kube does it on read). */
   readonly bindings: readonly AzureIdentityBinding[];
   /** Looks an identity up by namespace and name. */
   readonly identity: (namespace: string, name: string) => AzureIdentity | undefined;
@@ -63,7 +62,6 @@ export function matchPodBindings(input: MatchInput): MatchResult {
   if (selector === undefined) return result;
   const seen = new Set<string>();
   const candidates = input.bindings
-    .map(normalizeAzureIdentityBinding)
     .filter((b) => b.spec.selector === selector && !!b.spec.azureIdentity)
     .sort(byNamespaceThenName);
   for (const binding of candidates) {

@@ -55,7 +55,6 @@ export {
   CrdClient,
   crdClients,
   crdPath,
-  normalizeCrd,
   type CrdClients,
   type CrdObjects,
   type JsonPatchOperation,

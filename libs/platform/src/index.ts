@@ -31,6 +31,7 @@ export { parseDuration, formatDuration } from './flags/duration';
 export { parseFlags, type ParseFlagsInput } from './flags/parse';
 export { formatHelp, type HelpOptions } from './flags/help';
 export { parseBoolean } from './flags/argv';
+export { KLOG_FLAGS, type IgnoredFlagKind, type IgnoredFlags } from './flags/klog';
 export {
   defineFlags,
   FlagError,

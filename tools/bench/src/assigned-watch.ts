@@ -3,7 +3,7 @@
 // instead of repeated lists of thousands of objects, and a watch the server closes is resumed rather than
 // silently lost.
 import { crdInformer, type Informer, type KubeHttp } from '@pod-identity/kube';
-import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
+import type { NormalizedAzureAssignedIdentity as AzureAssignedIdentity } from '@pod-identity/crd-types';
 
 /** Only what the bench counts: a 10,000-object cache of full objects would cost the bench ~100 MB. */
 function slim(obj: AzureAssignedIdentity): AzureAssignedIdentity {

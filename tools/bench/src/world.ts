@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { type AzureEmulator, type SeedDocument, startAzureEmulator } from '@pod-identity/azure-emulator';
-import { GROUP } from '@pod-identity/crd-types';
+import { GROUP, IDENTITY_TYPES } from '@pod-identity/crd-types';
 import { type ControlPlane, installCrds, startControlPlane } from '@pod-identity/envtest';
 import { KubeHttp } from '@pod-identity/kube';
 import { pool } from './net';
@@ -135,7 +135,7 @@ export class World {
     const custom = this.custom;
     await pool(identities, CONCURRENCY, async (i) => {
       const body = (kind: string, spec: Record<string, unknown>, name: string): Record<string, unknown> => ({ apiVersion: `${GROUP}/v1`, kind, metadata: { name }, spec });
-      await custom.createNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureidentities', body: body('AzureIdentity', { type: 0, resourceID: i.resourceId, clientID: i.clientId }, i.name) });
+      await custom.createNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureidentities', body: body('AzureIdentity', { type: IDENTITY_TYPES.UserAssignedMSI, resourceID: i.resourceId, clientID: i.clientId }, i.name) });
       await custom.createNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureidentitybindings', body: body('AzureIdentityBinding', { azureIdentity: i.name, selector: i.name }, `${i.name}-binding`) });
     });
   }
@@ -173,7 +173,7 @@ export class World {
         kind: 'AzureAssignedIdentity',
         metadata: { name: `${item.pod}-${namespace}-${item.identity.name}`.slice(0, 63), namespace, labels: { nodename: item.node } },
         spec: {
-          azureIdentityRef: ref('AzureIdentity', item.identity.name, { type: 0, resourceID: item.identity.resourceId, clientID: item.identity.clientId }),
+          azureIdentityRef: ref('AzureIdentity', item.identity.name, { type: IDENTITY_TYPES.UserAssignedMSI, resourceID: item.identity.resourceId, clientID: item.identity.clientId }),
           azureBindingRef: ref('AzureIdentityBinding', `${item.identity.name}-binding`, { azureIdentity: item.identity.name, selector: item.identity.name }),
           pod: item.pod,
           podNamespace: namespace,

@@ -11,7 +11,7 @@ import {
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { API_VERSION, BINDING_LABEL, GROUP, PLURALS, VERSION } from '@pod-identity/crd-types';
+import { API_VERSION, BINDING_LABEL, GROUP, IDENTITY_TYPES, PLURALS, VERSION } from '@pod-identity/crd-types';
 import { installCrds, serviceAccountKubeConfig } from '@pod-identity/envtest';
 import { REPO_ROOT } from './artifacts';
 
@@ -168,7 +168,7 @@ export function exampleManifests(
       apiVersion: API_VERSION,
       kind: 'AzureIdentity',
       metadata: { name },
-      spec: { type: 0, resourceID, clientID },
+      spec: { type: IDENTITY_TYPES.UserAssignedMSI, resourceID, clientID },
     } as KubernetesObject,
     {
       apiVersion: API_VERSION,

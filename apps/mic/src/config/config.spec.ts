@@ -1,6 +1,6 @@
-import { parseFlags } from '@pod-identity/platform';
+import { KLOG_FLAGS, parseFlags } from '@pod-identity/platform';
 import { buildConfig, ConfigError } from './config';
-import { IGNORED_FLAGS, MIC_FLAGS } from './flags';
+import { MIC_FLAGS } from './flags';
 
 const AZURE_JSON = JSON.stringify({
   cloud: 'AzurePublicCloud',
@@ -12,7 +12,7 @@ const AZURE_JSON = JSON.stringify({
 });
 
 function build(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = { '/azure.json': AZURE_JSON }) {
-  const parsed = parseFlags(MIC_FLAGS, { argv, env, ignore: IGNORED_FLAGS });
+  const parsed = parseFlags(MIC_FLAGS, { argv, env, ignore: KLOG_FLAGS });
   return {
     parsed,
     config: buildConfig({

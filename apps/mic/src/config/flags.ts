@@ -72,6 +72,3 @@ export const MIC_FLAGS = defineFlags({
   'type-upgrade-status-key': { type: 'string', hidden: true, description: 'Type upgrade is not needed (docs/adr/0002); ignored' },
   'enable-type-upgrade': { type: 'boolean', hidden: true, description: 'Type upgrade is not needed (docs/adr/0002); ignored' },
 });
-
-/** klog flags of the original, accepted and ignored. */
-export const IGNORED_FLAGS = ['v', 'logtostderr', 'alsologtostderr', 'stderrthreshold', 'vmodule', 'log_dir', 'log_file'];

@@ -1,6 +1,6 @@
 // Step 1 of the plan: which assignments should exist. Pods with a node, not finished (Succeeded or
 // Failed pods release their identities), with an aadpodidbinding label matching bindings.
-import { normalizeAzureIdentity, normalizeAzureIdentityBinding, type AzureIdentity, type AzureIdentityBinding } from '@pod-identity/crd-types';
+import { IDENTITY_TYPES, type AzureIdentity, type AzureIdentityBinding, type IdentityType } from '@pod-identity/crd-types';
 import {
   assignmentKeyString,
   invalidResourceIdMessage,
@@ -20,7 +20,7 @@ export interface DesiredResult {
 }
 
 function identityIndex(identities: readonly AzureIdentity[]): Map<string, AzureIdentity> {
-  return new Map(identities.map(normalizeAzureIdentity).map((i) => [`${i.metadata?.namespace ?? ''}/${i.metadata?.name ?? ''}`, i]));
+  return new Map(identities.map((i) => [`${i.metadata?.namespace ?? ''}/${i.metadata?.name ?? ''}`, i]));
 }
 
 function ref(meta: { namespace?: string; name?: string } | undefined): { namespace: string; name: string } {
@@ -51,15 +51,15 @@ export function podWantsIdentities(pod: PodInfo): boolean {
 
 /** Type-0 identity: resolve its canonical resource id, or explain why it is unusable. */
 function resourceIdOf(identity: AzureIdentity): { id?: string; invalid: boolean } {
-  if ((identity.spec.type ?? 0) !== 0) return { invalid: false };
+  if ((identity.spec.type ?? IDENTITY_TYPES.UserAssignedMSI) !== IDENTITY_TYPES.UserAssignedMSI) return { invalid: false };
   const parsed = parseUserAssignedIdentityId(identity.spec.resourceID);
   return parsed ? { id: parsed.canonical, invalid: false } : { invalid: true };
 }
 
-/** Bindings grouped by selector, normalised once per snapshot (not once per pod). */
+/** Bindings grouped by selector, once per snapshot (not once per pod). */
 function bindingsBySelector(bindings: Snapshot['bindings']): Map<string, AzureIdentityBinding[]> {
   const out = new Map<string, AzureIdentityBinding[]>();
-  for (const b of bindings.map(normalizeAzureIdentityBinding)) {
+  for (const b of bindings) {
     const selector = b.spec.selector ?? '';
     const list = out.get(selector);
     if (list) list.push(b);
@@ -109,7 +109,7 @@ export function desiredAssignments(snapshot: Snapshot): DesiredResult {
         nodeName,
         binding,
         identity,
-        identityType: (identity.spec.type ?? 0) as 0 | 1 | 2,
+        identityType: (identity.spec.type ?? IDENTITY_TYPES.UserAssignedMSI) as IdentityType,
         resourceId: rid.id,
         target: nodeTarget(node, settings),
         namespace: settings.placement.mode === 'fixed' ? settings.placement.namespace : pod.namespace,

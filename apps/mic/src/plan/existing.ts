@@ -1,6 +1,6 @@
 // Reading existing AzureAssignedIdentities: which assignment each one stands for, where its identity
 // sits, and whether someone is deleting it.
-import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
+import { IDENTITY_TYPES, type AzureAssignedIdentity } from '@pod-identity/crd-types';
 import { assignmentKeyString, parseUserAssignedIdentityId } from '@pod-identity/domain';
 import type { NodeInfo, PlannerSettings, TargetRef } from './model';
 import { nodeTarget, parseTarget, TARGET_ANNOTATION } from './targets';
@@ -24,7 +24,7 @@ export function isTerminating(obj: AzureAssignedIdentity): boolean {
 /** Canonical resource id of the embedded identity when it is a user-assigned identity. */
 export function existingResourceId(obj: AzureAssignedIdentity): string | undefined {
   const spec = obj.spec?.azureIdentityRef?.spec;
-  if (!spec || (spec.type ?? 0) !== 0) return undefined;
+  if (!spec || (spec.type ?? IDENTITY_TYPES.UserAssignedMSI) !== IDENTITY_TYPES.UserAssignedMSI) return undefined;
   return parseUserAssignedIdentityId(spec.resourceID)?.canonical;
 }
 

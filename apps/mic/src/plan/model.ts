@@ -1,6 +1,6 @@
 // Inputs and outputs of the pure planner. The snapshot is everything MIC knows at one instant; the plan
 // is everything it intends to do about it. Nothing here performs I/O.
-import type { AzureAssignedIdentity, AzureIdentity, AzureIdentityBinding } from '@pod-identity/crd-types';
+import type { AzureAssignedIdentity, AzureIdentity, AzureIdentityBinding, IdentityType } from '@pod-identity/crd-types';
 import type { AssignmentKey, ComputeTarget } from '@pod-identity/domain';
 
 /** The parts of a Pod the planner reads. */
@@ -33,7 +33,7 @@ export interface Snapshot {
   readonly pods: readonly PodInfo[];
   readonly nodes: ReadonlyMap<string, NodeInfo>;
   readonly bindings: readonly AzureIdentityBinding[];
-  /** Normalised (camelCase) identities. */
+  /** Bindings and identities arrive normalised (camelCase) from libs/kube (normalizeCrdObject of crd-types). */
   readonly identities: readonly AzureIdentity[];
   readonly assigned: readonly AzureAssignedIdentity[];
   readonly settings: PlannerSettings;
@@ -52,7 +52,7 @@ export interface DesiredAssignment {
   readonly nodeName: string;
   readonly binding: AzureIdentityBinding;
   readonly identity: AzureIdentity;
-  readonly identityType: 0 | 1 | 2;
+  readonly identityType: IdentityType;
   /** Canonical resource id (type 0 only). */
   readonly resourceId?: string;
   readonly target?: TargetRef;

@@ -1,4 +1,4 @@
-import type { AzureAssignedIdentity, AzureIdentity } from '@pod-identity/crd-types';
+import { normalizeCrdObject, type AzureAssignedIdentity } from '@pod-identity/crd-types';
 import { binding, identity, pod, SETTINGS, snapshot, stored, uai, vmNode, vmssNode } from '../testing/fixtures';
 import type { Plan, Snapshot } from './model';
 import { planSync } from './plan';
@@ -122,9 +122,9 @@ describe('planSync: which pods get identities', () => {
     expect(plan.warnings).toEqual([expect.objectContaining({ reason: 'namespaced-rule', pod: { namespace: 'other', name: 'p' } })]);
   });
 
-  it('accepts legacy PascalCase bindings and identities', () => {
-    const legacyIdentity = { metadata: { namespace: 'app', name: 'old', resourceVersion: '1' }, spec: { ResourceID: uai('old'), ClientID: 'c' } } as AzureIdentity;
-    const legacyBinding = { metadata: { namespace: 'app', name: 'ob' }, spec: { AzureIdentity: 'old', Selector: 'legacy' } };
+  it('accepts legacy PascalCase bindings and identities, normalised as libs/kube hands them over', () => {
+    const legacyIdentity = normalizeCrdObject('AzureIdentity', { metadata: { namespace: 'app', name: 'old', resourceVersion: '1' }, spec: { ResourceID: uai('old'), ClientID: 'c' } });
+    const legacyBinding = normalizeCrdObject('AzureIdentityBinding', { metadata: { namespace: 'app', name: 'ob' }, spec: { AzureIdentity: 'old', Selector: 'legacy' } });
     const plan = planSync(snapshot({ nodes, identities: [legacyIdentity], bindings: [legacyBinding], pods: [pod('app', 'p', { node: 'n0', label: 'legacy' })] }));
     expect(names(plan)).toEqual(['p-app-old']);
     expect(plan.targets[0]?.needed).toEqual([uai('old')]);

@@ -2,7 +2,7 @@
 // stand for (pod + identity), not by name, so a name fallback never causes churn. Identities are
 // reference-counted per VM or per whole VMSS: one is released only when no assignment on any instance
 // needs it, and the applier removes it only if MIC's ledger says MIC added it.
-import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
+import { IDENTITY_TYPES, type AzureAssignedIdentity } from '@pod-identity/crd-types';
 import { chooseAssignedIdentityName, parseUserAssignedIdentityId } from '@pod-identity/domain';
 import { buildAssignedObject, effectiveStatus } from './assigned-object';
 import { cmp, desiredAssignments } from './desired';
@@ -67,7 +67,7 @@ function releaseOld(work: Work, obj: AzureAssignedIdentity, deleteObject: boolea
 function create(work: Work, d: DesiredAssignment): void {
   const name = chooseAssignedIdentityName(d.key, (n) => work.taken.has(`${d.namespace}/${n}`));
   work.taken.add(`${d.namespace}/${name}`);
-  const immediate = d.identityType !== 0;
+  const immediate = d.identityType !== IDENTITY_TYPES.UserAssignedMSI;
   work.creates.push({ object: buildAssignedObject(d, name, immediate ? 'Assigned' : 'Created'), immediate });
   track(work, d, { namespace: d.namespace, name }, immediate);
 }
@@ -82,7 +82,7 @@ function updatedObject(obj: AzureAssignedIdentity, d: DesiredAssignment, assigne
 function update(work: Work, obj: AzureAssignedIdentity, d: DesiredAssignment): void {
   const sameTarget = existingTarget(obj, work.snapshot.nodes, work.snapshot.settings)?.key === d.target?.key;
   const samePlace = sameTarget && existingResourceId(obj) === d.resourceId;
-  const keepAssigned = d.identityType !== 0 || (effectiveStatus(obj) === 'Assigned' && samePlace);
+  const keepAssigned = d.identityType !== IDENTITY_TYPES.UserAssignedMSI || (effectiveStatus(obj) === 'Assigned' && samePlace);
   work.updates.push({ previous: obj, object: updatedObject(obj, d, keepAssigned) });
   if (!samePlace) releaseOld(work, obj, false);
   track(work, d, objectRef(obj), keepAssigned);
@@ -98,7 +98,7 @@ function reconcile(work: Work, d: DesiredAssignment, existing: AzureAssignedIden
     else releaseOld(work, other, true);
   }
   if (keep) {
-    if (upToDate(keep, d)) track(work, d, objectRef(keep), effectiveStatus(keep) === 'Assigned' || d.identityType !== 0);
+    if (upToDate(keep, d)) track(work, d, objectRef(keep), effectiveStatus(keep) === 'Assigned' || d.identityType !== IDENTITY_TYPES.UserAssignedMSI);
     else update(work, keep, d);
     return;
   }

@@ -1,5 +1,5 @@
 // Builders for planner and applier unit tests.
-import type { AzureAssignedIdentity, AzureIdentity, AzureIdentityBinding } from '@pod-identity/crd-types';
+import { IDENTITY_TYPES, type AzureAssignedIdentity, type AzureIdentity, type AzureIdentityBinding, type IdentityType } from '@pod-identity/crd-types';
 import type { NodeInfo, PlannerSettings, PodInfo, Snapshot } from '../plan/model';
 
 export const SUB = 'sub1';
@@ -33,7 +33,7 @@ export function pod(namespace: string, name: string, opts: { node?: string; labe
 export function identity(
   namespace: string,
   name: string,
-  opts: { type?: 0 | 1 | 2; resourceID?: string; clientID?: string; rv?: string; namespaced?: boolean } = {},
+  opts: { type?: IdentityType; resourceID?: string; clientID?: string; rv?: string; namespaced?: boolean } = {},
 ): AzureIdentity {
   return {
     metadata: {
@@ -43,8 +43,8 @@ export function identity(
       ...(opts.namespaced ? { annotations: { 'aadpodidentity.k8s.io/Behavior': 'namespaced' } } : {}),
     },
     spec: {
-      type: opts.type ?? 0,
-      ...((opts.type ?? 0) === 0 ? { resourceID: opts.resourceID ?? uai(name) } : { tenantID: 't' }),
+      type: opts.type ?? IDENTITY_TYPES.UserAssignedMSI,
+      ...((opts.type ?? IDENTITY_TYPES.UserAssignedMSI) === IDENTITY_TYPES.UserAssignedMSI ? { resourceID: opts.resourceID ?? uai(name) } : { tenantID: 't' }),
       clientID: opts.clientID ?? `client-${name}`,
     },
   };

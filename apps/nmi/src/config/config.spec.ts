@@ -70,6 +70,24 @@ describe('loadConfig', () => {
     expect(loadConfig(['--version'], {}).kind).toBe('version');
   });
 
+  it('takes values after a space for every flag type, and booleans never swallow the next argument', () => {
+    const c = run(['--allow-network-plugin-kubenet', '--node', 'n3', '--nmi-port', '2600', '--enable-conntrack-deletion', '--metadata-ip', '10.0.0.9']);
+    expect(c).toMatchObject({ node: 'n3', port: 2600, metadataIp: '10.0.0.9' });
+    expect(c.iptables).toMatchObject({ allowKubenet: true, conntrackFlush: true });
+    expect(run(['--node', 'n3', '--allow-network-plugin-kubenet=false']).iptables.allowKubenet).toBe(false);
+  });
+
+  it('accepts and ignores every klog flag of the original command line, with a warning each', () => {
+    const klog = [
+      ['-v', '2'], ['--vmodule', 'x=1'], ['--logtostderr'], ['--alsologtostderr=false'], ['--stderrthreshold', '2'],
+      ['--log_dir', '/tmp'], ['--log_file=/tmp/x'], ['--log_file_max_size', '10'], ['--log_backtrace_at', 'x.go:1'],
+      ['--add_dir_header'], ['--skip_headers'], ['--skip_log_headers=true'], ['--one_output'],
+    ];
+    const c = run([...klog.flat(), '--node', 'n4']);
+    expect(c.node).toBe('n4');
+    expect(c.warnings.filter((w) => w.endsWith('is accepted for compatibility and ignored'))).toHaveLength(klog.length);
+  });
+
   it('warns about compatibility-only flags', () => {
     expect(run(['--node=n', '--MICNamespace=kube-system']).warnings.join('\n')).toContain('MICNamespace');
   });

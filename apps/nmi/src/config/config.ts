@@ -1,6 +1,6 @@
 // argv + env → a frozen NmiConfig (pure; main.ts passes process.argv/env in). The only place flag
 // values are interpreted.
-import { FlagError, formatHelp, parseFlags, type ParsedFlags } from '@pod-identity/platform';
+import { FlagError, formatHelp, KLOG_FLAGS, parseFlags, type ParsedFlags } from '@pod-identity/platform';
 import type { MultipleIdentitiesPolicy } from '../identity/choose';
 import { NMI_FLAGS, type NmiFlags } from './flags';
 
@@ -60,7 +60,7 @@ export const HELP_SUMMARY =
 
 /** Throws FlagError (every problem listed) for invalid input. */
 export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ConfigResult {
-  const parsed = parseFlags(NMI_FLAGS, { argv, env, ignore: ['v', 'logtostderr', 'alsologtostderr', 'stderrthreshold'] });
+  const parsed = parseFlags(NMI_FLAGS, { argv, env, ignore: KLOG_FLAGS });
   if (parsed.help) return { kind: 'help', text: formatHelp(NMI_FLAGS, { program: 'nmi', summary: HELP_SUMMARY }) };
   if (parsed.version) return { kind: 'version' };
   return { kind: 'run', config: Object.freeze(toConfig(parsed)) };

@@ -1,6 +1,10 @@
 // The two grant sources: standard mode reads this node's AzureAssignedIdentities (indexed by pod),
 // managed mode reads bindings and identities of the pod's namespace.
-import type { AzureAssignedIdentity, AzureIdentity, AzureIdentityBinding } from '@pod-identity/crd-types';
+import type {
+  NormalizedAzureAssignedIdentity as AzureAssignedIdentity,
+  NormalizedAzureIdentity as AzureIdentity,
+  NormalizedAzureIdentityBinding as AzureIdentityBinding,
+} from '@pod-identity/crd-types';
 import { ChangeSignal } from '../util/change-signal';
 import { assignedToGrant, managedGrants } from './grants';
 import type { GrantSource } from './resolver';

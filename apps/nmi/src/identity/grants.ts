@@ -1,12 +1,11 @@
 // Builds Grants from Kubernetes objects: AzureAssignedIdentities (standard mode) or the pod's
-// namespace bindings and identities (managed mode). Pure; legacy PascalCase fields are normalised here.
+// namespace bindings and identities (managed mode). Pure; the objects arrive normalised by libs/kube
+// (legacy PascalCase fields folded into camelCase by @pod-identity/crd-types).
 import {
-  type AzureAssignedIdentity,
-  type AzureIdentity,
-  type AzureIdentityBinding,
   BINDING_LABEL,
-  normalizeAzureIdentityBinding,
-  normalizeIdentitySpec,
+  type NormalizedAzureAssignedIdentity as AzureAssignedIdentity,
+  type NormalizedAzureIdentity as AzureIdentity,
+  type NormalizedAzureIdentityBinding as AzureIdentityBinding,
 } from '@pod-identity/crd-types';
 import type { BindingInfo, Grant, IdentityInfo, PodInfo } from './model';
 
@@ -15,16 +14,15 @@ export function toIdentityInfo(identity: AzureIdentity, fallbackNamespace = ''):
     namespace: identity.metadata?.namespace ?? fallbackNamespace,
     name: identity.metadata?.name ?? '',
     annotations: { ...(identity.metadata?.annotations ?? {}) },
-    spec: normalizeIdentitySpec(identity.spec),
+    spec: identity.spec,
   };
 }
 
 export function toBindingInfo(binding: AzureIdentityBinding, fallbackNamespace = ''): BindingInfo {
-  const normalized = normalizeAzureIdentityBinding(binding);
   return {
     namespace: binding.metadata?.namespace ?? fallbackNamespace,
     name: binding.metadata?.name ?? '',
-    selector: normalized.spec.selector,
+    selector: binding.spec.selector,
   };
 }
 
@@ -60,13 +58,12 @@ export function managedGrants(
   const label = pod.labels[BINDING_LABEL];
   if (label === undefined || label === '') return [];
   const grants: Grant[] = [];
-  for (const raw of bindings) {
-    if (raw.metadata?.namespace !== pod.namespace) continue;
-    const binding = normalizeAzureIdentityBinding(raw);
+  for (const binding of bindings) {
+    if (binding.metadata?.namespace !== pod.namespace) continue;
     if (binding.spec.selector !== label || !binding.spec.azureIdentity) continue;
     const identity = identityByName(pod.namespace, binding.spec.azureIdentity);
     if (!identity) continue;
-    grants.push({ identity: toIdentityInfo(identity), binding: toBindingInfo(raw), state: 'ready' });
+    grants.push({ identity: toIdentityInfo(identity), binding: toBindingInfo(binding), state: 'ready' });
   }
   return grants;
 }

@@ -1,13 +1,16 @@
 // The service principal's credential, read from the Secret an AzureIdentity references.
 // Type 1: key clientSecret (or the only key, for old Secrets); type 2: keys certificate (PFX/PKCS#12)
 // and password, converted to the PEM form @azure/identity takes. Values never reach a log line.
+import { IDENTITY_TYPES } from '@pod-identity/crd-types';
 import forge from 'node-forge';
 import { NmiError } from '../errors';
 
 export type SpMaterial = { readonly kind: 'secret'; readonly secret: string } | { readonly kind: 'certificate'; readonly pem: string };
 
-export function secretMaterial(type: 1 | 2, data: Readonly<Record<string, Buffer>>, ref: string): SpMaterial {
-  return type === 1 ? clientSecret(data, ref) : certificate(data, ref);
+type ServicePrincipalType = typeof IDENTITY_TYPES.ServicePrincipal | typeof IDENTITY_TYPES.ServicePrincipalCertificate;
+
+export function secretMaterial(type: ServicePrincipalType, data: Readonly<Record<string, Buffer>>, ref: string): SpMaterial {
+  return type === IDENTITY_TYPES.ServicePrincipal ? clientSecret(data, ref) : certificate(data, ref);
 }
 
 function clientSecret(data: Readonly<Record<string, Buffer>>, ref: string): SpMaterial {

@@ -2,6 +2,7 @@
 // reads service principal credentials from Secrets (NMI needs `secrets: get`). With namespaced rules
 // on, the Secret must be in the identity's namespace: otherwise whoever may create an AzureIdentity
 // could borrow any namespace's service principal through NMI's cluster-wide read.
+import { IDENTITY_TYPES } from '@pod-identity/crd-types';
 import { canonicalId } from '@pod-identity/domain';
 import { NmiError } from '../errors';
 import type { IdentityInfo } from '../identity/model';
@@ -33,7 +34,7 @@ export class TokenService {
    */
   get(identity: IdentityInfo, resource: string): Promise<CacheResult> {
     const spec = identity.spec;
-    if (spec.type === 0) {
+    if (spec.type === IDENTITY_TYPES.UserAssignedMSI) {
       const clientId = spec.clientID;
       if (!clientId) throw new NmiError('credential-unavailable', `AzureIdentity ${identity.namespace}/${identity.name} has no clientID`);
       return this.cache.get(`mi|${canonicalId(clientId)}|${resource}`, () => this.imds.fetchToken(clientId, resource));
@@ -53,10 +54,10 @@ export class TokenService {
       throw new NmiError('credential-unavailable', `AzureIdentity ${name} references a Secret of another namespace`);
     }
     const authorityHost = spec.adEndpoint || this.options.defaultAuthorityHost;
-    const tenantIds = [spec.tenantID, ...(spec.type === 1 ? (spec.auxiliaryTenantIDs ?? []) : [])];
+    const tenantIds = [spec.tenantID, ...(spec.type === IDENTITY_TYPES.ServicePrincipal ? (spec.auxiliaryTenantIDs ?? []) : [])];
     const key = ['sp', spec.type, authorityHost, tenantIds.join(','), canonicalId(spec.clientID), secretNamespace, secretRef.name, resource].join('|');
     const clientId = spec.clientID;
-    const type = spec.type === 2 ? 2 : 1;
+    const type = spec.type === IDENTITY_TYPES.ServicePrincipalCertificate ? spec.type : IDENTITY_TYPES.ServicePrincipal;
     return this.cache.get(key, async () => {
       const data = await this.readSecret(secretNamespace, secretRef.name as string).catch((err: unknown) => {
         throw new NmiError('credential-unavailable', `secret ${secretNamespace}/${secretRef.name} could not be read`, {}, { cause: err });

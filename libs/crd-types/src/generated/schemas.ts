@@ -30,12 +30,14 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
           },
           azureIdentityRef: {
             type: 'object',
+            nullable: true,
             'x-kubernetes-embedded-resource': true,
             'x-kubernetes-preserve-unknown-fields': true,
             description: 'Copy of the AzureIdentity at the time of the match.',
           },
           azureBindingRef: {
             type: 'object',
+            nullable: true,
             'x-kubernetes-embedded-resource': true,
             'x-kubernetes-preserve-unknown-fields': true,
             description: 'Copy of the AzureIdentityBinding at the time of the match.',
@@ -137,7 +139,7 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
             description: 'ARM id of the user-assigned identity (type 0).',
             'x-kubernetes-validations': [
               {
-                rule: "self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')",
+                rule: "self == '' || self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')",
                 message:
                   'must be the ARM id of a user-assigned identity: /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>',
               },
@@ -149,7 +151,7 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
             description: 'Client (application) id of the identity, a GUID.',
             'x-kubernetes-validations': [
               {
-                rule: "self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')",
+                rule: "self == '' || self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')",
                 message:
                   "must be the identity's client id, a GUID such as 00000000-0000-0000-0000-000000000000",
               },
@@ -180,12 +182,6 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
                 description: 'Legacy spelling of namespace.',
               },
             },
-            'x-kubernetes-validations': [
-              {
-                rule: 'has(self.name) || has(self.Name)',
-                message: 'needs name: the name of the Secret holding the credential',
-              },
-            ],
           },
           tenantID: {
             type: 'string',
@@ -230,7 +226,7 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
             description: 'Legacy spelling of resourceID.',
             'x-kubernetes-validations': [
               {
-                rule: "self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')",
+                rule: "self == '' || self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')",
                 message:
                   'must be the ARM id of a user-assigned identity: /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>',
               },
@@ -242,7 +238,7 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
             description: 'Legacy spelling of clientID.',
             'x-kubernetes-validations': [
               {
-                rule: "self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')",
+                rule: "self == '' || self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')",
                 message:
                   "must be the identity's client id, a GUID such as 00000000-0000-0000-0000-000000000000",
               },
@@ -269,12 +265,6 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
                 maxLength: 63,
               },
             },
-            'x-kubernetes-validations': [
-              {
-                rule: 'has(self.name) || has(self.Name)',
-                message: 'needs Name: the name of the Secret holding the credential',
-              },
-            ],
           },
           TenantID: {
             type: 'string',
@@ -288,36 +278,36 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
             message: 'spec.type and the legacy spec.Type disagree; keep only spec.type',
           },
           {
-            rule: '!has(self.resourceID) || !has(self.ResourceID) || self.resourceID == self.ResourceID',
+            rule: "!has(self.resourceID) || !has(self.ResourceID) || self.resourceID == '' || self.ResourceID == '' || self.resourceID == self.ResourceID",
             message: 'spec.resourceID and the legacy spec.ResourceID disagree; keep only spec.resourceID',
           },
           {
-            rule: '!has(self.clientID) || !has(self.ClientID) || self.clientID == self.ClientID',
+            rule: "!has(self.clientID) || !has(self.ClientID) || self.clientID == '' || self.ClientID == '' || self.clientID == self.ClientID",
             message: 'spec.clientID and the legacy spec.ClientID disagree; keep only spec.clientID',
           },
           {
-            rule: '!has(self.tenantID) || !has(self.TenantID) || self.tenantID == self.TenantID',
+            rule: "!has(self.tenantID) || !has(self.TenantID) || self.tenantID == '' || self.TenantID == '' || self.tenantID == self.TenantID",
             message: 'spec.tenantID and the legacy spec.TenantID disagree; keep only spec.tenantID',
           },
           {
-            rule: '!has(self.clientPassword) || !has(self.ClientPassword)',
+            rule: "!((has(self.clientPassword) && ((has(self.clientPassword.name) && self.clientPassword.name != '') || (has(self.clientPassword.Name) && self.clientPassword.Name != ''))) && (has(self.ClientPassword) && ((has(self.ClientPassword.name) && self.ClientPassword.name != '') || (has(self.ClientPassword.Name) && self.ClientPassword.Name != ''))))",
             message: 'set spec.clientPassword or the legacy spec.ClientPassword, not both',
           },
           {
-            rule: '(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) != 0 || has(self.resourceID) || has(self.ResourceID)',
+            rule: "(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) != 0 || (has(self.resourceID) && self.resourceID != '') || (has(self.ResourceID) && self.ResourceID != '')",
             message:
               'spec.resourceID is required for type 0 (user-assigned managed identity): /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>',
           },
           {
-            rule: 'has(self.clientID) || has(self.ClientID)',
+            rule: "(has(self.clientID) && self.clientID != '') || (has(self.ClientID) && self.ClientID != '')",
             message: 'spec.clientID is required: the client id (a GUID) of the identity or service principal',
           },
           {
-            rule: '(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || has(self.tenantID) || has(self.TenantID)',
+            rule: "(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || (has(self.tenantID) && self.tenantID != '') || (has(self.TenantID) && self.TenantID != '')",
             message: 'spec.tenantID is required for types 1 and 2 (service principal)',
           },
           {
-            rule: '(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || has(self.clientPassword) || has(self.ClientPassword)',
+            rule: "(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || (has(self.clientPassword) && ((has(self.clientPassword.name) && self.clientPassword.name != '') || (has(self.clientPassword.Name) && self.clientPassword.Name != ''))) || (has(self.ClientPassword) && ((has(self.ClientPassword.name) && self.ClientPassword.name != '') || (has(self.ClientPassword.Name) && self.ClientPassword.Name != '')))",
             message:
               'spec.clientPassword is required for types 1 and 2: {name, namespace} of the Secret holding the credential',
           },
@@ -402,7 +392,7 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
         },
         'x-kubernetes-validations': [
           {
-            rule: 'has(self.azureIdentity) || has(self.AzureIdentity)',
+            rule: "(has(self.azureIdentity) && self.azureIdentity != '') || (has(self.AzureIdentity) && self.AzureIdentity != '')",
             message: 'spec.azureIdentity is required: the name of an AzureIdentity in this namespace',
           },
           {
@@ -411,7 +401,7 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
               'spec.selector is required: the value of the aadpodidbinding label of the pods that get the identity',
           },
           {
-            rule: '!has(self.azureIdentity) || !has(self.AzureIdentity) || self.azureIdentity == self.AzureIdentity',
+            rule: "!has(self.azureIdentity) || !has(self.AzureIdentity) || self.azureIdentity == '' || self.AzureIdentity == '' || self.azureIdentity == self.AzureIdentity",
             message:
               'spec.azureIdentity and the legacy spec.AzureIdentity disagree; keep only spec.azureIdentity',
           },
@@ -461,6 +451,7 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
           },
           podLabels: {
             type: 'object',
+            nullable: true,
             maxProperties: 64,
             additionalProperties: {
               type: 'string',
@@ -471,6 +462,7 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
           },
           PodLabels: {
             type: 'object',
+            nullable: true,
             maxProperties: 64,
             additionalProperties: {
               type: 'string',
@@ -486,7 +478,7 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
               'spec.podLabels needs at least one label: pods of this namespace carrying any of them bypass the identity check',
           },
           {
-            rule: '!has(self.podLabels) || !has(self.PodLabels)',
+            rule: '!has(self.podLabels) || !has(self.PodLabels) || size(self.podLabels) == 0 || size(self.PodLabels) == 0',
             message: 'set spec.podLabels or the legacy spec.PodLabels, not both',
           },
         ],

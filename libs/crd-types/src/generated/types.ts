@@ -8,8 +8,8 @@ import type { ObjectMeta } from '../object-meta';
  * Records that a pod holds an AzureIdentity through a binding, and whether the identity is on the pod's VM or VM scale set.
  */
 export interface AzureAssignedIdentity {
-  apiVersion?: string;
-  kind?: string;
+  apiVersion?: 'aadpodidentity.k8s.io/v1';
+  kind?: 'AzureAssignedIdentity';
   metadata?: ObjectMeta;
   spec: AzureAssignedIdentitySpec;
   status?: AzureAssignedIdentityStatus;
@@ -22,11 +22,11 @@ export interface AzureAssignedIdentitySpec {
   /**
    * Copy of the AzureIdentity at the time of the match.
    */
-  azureIdentityRef?: AzureIdentity;
+  azureIdentityRef?: AzureIdentity | null;
   /**
    * Copy of the AzureIdentityBinding at the time of the match.
    */
-  azureBindingRef?: AzureIdentityBinding;
+  azureBindingRef?: AzureIdentityBinding | null;
   /**
    * Name of the pod.
    */
@@ -69,8 +69,8 @@ export interface AzureAssignedIdentityStatus {
  * An Azure identity that pods can use: a user-assigned managed identity (type 0) or a service principal with a client secret (type 1) or a certificate (type 2).
  */
 export interface AzureIdentity {
-  apiVersion?: string;
-  kind?: string;
+  apiVersion?: 'aadpodidentity.k8s.io/v1';
+  kind?: 'AzureIdentity';
   metadata?: ObjectMeta;
   spec: AzureIdentitySpec;
   status?: AzureIdentityStatus;
@@ -238,8 +238,8 @@ export interface AzureIdentityStatus {
  * Gives an AzureIdentity of this namespace to the pods whose aadpodidbinding label equals spec.selector.
  */
 export interface AzureIdentityBinding {
-  apiVersion?: string;
-  kind?: string;
+  apiVersion?: 'aadpodidentity.k8s.io/v1';
+  kind?: 'AzureIdentityBinding';
   metadata?: ObjectMeta;
   spec: AzureIdentityBindingSpec;
   status?: AzureIdentityBindingStatus;
@@ -279,8 +279,8 @@ export interface AzureIdentityBindingStatus {
  * Lets pods of this namespace that carry any of spec.podLabels reach the node's metadata endpoint without an identity check.
  */
 export interface AzurePodIdentityException {
-  apiVersion?: string;
-  kind?: string;
+  apiVersion?: 'aadpodidentity.k8s.io/v1';
+  kind?: 'AzurePodIdentityException';
   metadata?: ObjectMeta;
   spec: AzurePodIdentityExceptionSpec;
   status?: AzurePodIdentityExceptionStatus;
@@ -295,13 +295,13 @@ export interface AzurePodIdentityExceptionSpec {
    */
   podLabels?: {
     [k: string]: string | undefined;
-  };
+  } | null;
   /**
    * Legacy spelling of podLabels.
    */
   PodLabels?: {
     [k: string]: string | undefined;
-  };
+  } | null;
 }
 export interface AzurePodIdentityExceptionStatus {
   metadata?: { [key: string]: unknown };

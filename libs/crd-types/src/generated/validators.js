@@ -3,7 +3,7 @@
 /* eslint-disable */
 "use strict";
 exports.validateAzureAssignedIdentity = validate10;
-const schema11 = {"description":"Records that a pod holds an AzureIdentity through a binding, and whether the identity is on the pod's VM or VM scale set.","type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","required":["pod","podNamespace","nodename"],"properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"description":"Ignored. Kept for compatibility with the original project's objects."},"azureIdentityRef":{"type":"object","x-kubernetes-embedded-resource":true,"x-kubernetes-preserve-unknown-fields":true,"description":"Copy of the AzureIdentity at the time of the match."},"azureBindingRef":{"type":"object","x-kubernetes-embedded-resource":true,"x-kubernetes-preserve-unknown-fields":true,"description":"Copy of the AzureIdentityBinding at the time of the match."},"pod":{"type":"string","maxLength":253,"description":"Name of the pod."},"podNamespace":{"type":"string","maxLength":63,"description":"Namespace of the pod."},"nodename":{"type":"string","maxLength":253,"description":"Node the pod runs on."},"replicas":{"type":"integer","nullable":true,"description":"Unused; kept for compatibility."}},"additionalProperties":false},"status":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"status":{"type":"string","enum":["","Created","Assigned","Unassigned"],"description":"Created (assignment pending or failed), Assigned (the identity is on the VM/VMSS), Unassigned (removed; the object is deleted next)."},"availableReplicas":{"type":"integer"},"reason":{"type":"string","maxLength":256,"description":"Machine-readable reason of the last failed assignment, e.g. LinkedAuthorizationFailed."},"message":{"type":"string","maxLength":4096,"description":"What went wrong in the last assignment attempt and what to do about it."},"lastTransitionTime":{"type":"string","description":"When status.status last changed."}},"additionalProperties":false}},"additionalProperties":false};
+const schema11 = {"description":"Records that a pod holds an AzureIdentity through a binding, and whether the identity is on the pod's VM or VM scale set.","type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","required":["pod","podNamespace","nodename"],"properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"description":"Ignored. Kept for compatibility with the original project's objects."},"azureIdentityRef":{"type":"object","nullable":true,"x-kubernetes-embedded-resource":true,"x-kubernetes-preserve-unknown-fields":true,"description":"Copy of the AzureIdentity at the time of the match."},"azureBindingRef":{"type":"object","nullable":true,"x-kubernetes-embedded-resource":true,"x-kubernetes-preserve-unknown-fields":true,"description":"Copy of the AzureIdentityBinding at the time of the match."},"pod":{"type":"string","maxLength":253,"description":"Name of the pod."},"podNamespace":{"type":"string","maxLength":63,"description":"Namespace of the pod."},"nodename":{"type":"string","maxLength":253,"description":"Node the pod runs on."},"replicas":{"type":"integer","nullable":true,"description":"Unused; kept for compatibility."}},"additionalProperties":false},"status":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"status":{"type":"string","enum":["","Created","Assigned","Unassigned"],"description":"Created (assignment pending or failed), Assigned (the identity is on the VM/VMSS), Unassigned (removed; the object is deleted next)."},"availableReplicas":{"type":"integer"},"reason":{"type":"string","maxLength":256,"description":"Machine-readable reason of the last failed assignment, e.g. LinkedAuthorizationFailed."},"message":{"type":"string","maxLength":4096,"description":"What went wrong in the last assignment attempt and what to do about it."},"lastTransitionTime":{"type":"string","description":"When status.status last changed."}},"additionalProperties":false}},"additionalProperties":false};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -129,7 +129,7 @@ errors++;
 }
 if(data3.azureIdentityRef !== undefined){
 let data5 = data3.azureIdentityRef;
-if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
+if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
 const err10 = {instancePath:instancePath+"/spec/azureIdentityRef",schemaPath:"#/properties/spec/properties/azureIdentityRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err10];
@@ -142,7 +142,7 @@ errors++;
 }
 if(data3.azureBindingRef !== undefined){
 let data6 = data3.azureBindingRef;
-if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
+if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
 const err11 = {instancePath:instancePath+"/spec/azureBindingRef",schemaPath:"#/properties/spec/properties/azureBindingRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
@@ -407,7 +407,7 @@ return errors === 0;
 }
 
 exports.validateAzureIdentity = validate11;
-const schema12 = {"description":"An Azure identity that pods can use: a user-assigned managed identity (type 0) or a service principal with a client secret (type 1) or a certificate (type 2).","type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","description":"The identity. For type 0, resourceID and clientID; for types 1 and 2, tenantID, clientID and clientPassword.","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"description":"Ignored. Accepted because manifests of the original project may carry it."},"type":{"type":"integer","enum":[0,1,2],"description":"0 = user-assigned managed identity, 1 = service principal with client secret, 2 = service principal with certificate. Defaults to 0."},"resourceID":{"type":"string","maxLength":1024,"description":"ARM id of the user-assigned identity (type 0).","x-kubernetes-validations":[{"rule":"self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')","message":"must be the ARM id of a user-assigned identity: /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"}]},"clientID":{"type":"string","maxLength":64,"description":"Client (application) id of the identity, a GUID.","x-kubernetes-validations":[{"rule":"self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')","message":"must be the identity's client id, a GUID such as 00000000-0000-0000-0000-000000000000"}]},"clientPassword":{"type":"object","description":"Secret holding the service principal's credential (types 1 and 2). Type 1 reads key clientSecret; type 2 reads keys certificate (PFX) and password.","properties":{"name":{"type":"string","maxLength":253},"namespace":{"type":"string","maxLength":63,"description":"Defaults to the identity's namespace."},"Name":{"type":"string","maxLength":253,"description":"Legacy spelling of name."},"Namespace":{"type":"string","maxLength":63,"description":"Legacy spelling of namespace."}},"x-kubernetes-validations":[{"rule":"has(self.name) || has(self.Name)","message":"needs name: the name of the Secret holding the credential"}],"additionalProperties":false},"tenantID":{"type":"string","maxLength":256,"description":"Tenant of the service principal (types 1 and 2)."},"auxiliaryTenantIDs":{"type":"array","nullable":true,"maxItems":16,"items":{"type":"string","maxLength":256},"description":"Further tenants for a multi-tenant token (type 1); NMI then answers with an array of tokens."},"adEndpoint":{"type":"string","maxLength":1024,"description":"Entra ID authority for types 1 and 2. Defaults to the cloud's authority."},"adResourceID":{"type":"string","maxLength":1024,"description":"Unused; kept for compatibility."},"replicas":{"type":"integer","nullable":true,"description":"Unused; kept for compatibility."},"Type":{"type":"integer","enum":[0,1,2],"description":"Legacy spelling of type."},"ResourceID":{"type":"string","maxLength":1024,"description":"Legacy spelling of resourceID.","x-kubernetes-validations":[{"rule":"self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')","message":"must be the ARM id of a user-assigned identity: /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"}]},"ClientID":{"type":"string","maxLength":64,"description":"Legacy spelling of clientID.","x-kubernetes-validations":[{"rule":"self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')","message":"must be the identity's client id, a GUID such as 00000000-0000-0000-0000-000000000000"}]},"ClientPassword":{"type":"object","description":"Legacy spelling of clientPassword.","properties":{"name":{"type":"string","maxLength":253},"namespace":{"type":"string","maxLength":63},"Name":{"type":"string","maxLength":253},"Namespace":{"type":"string","maxLength":63}},"x-kubernetes-validations":[{"rule":"has(self.name) || has(self.Name)","message":"needs Name: the name of the Secret holding the credential"}],"additionalProperties":false},"TenantID":{"type":"string","maxLength":256,"description":"Legacy spelling of tenantID."}},"x-kubernetes-validations":[{"rule":"!has(self.type) || !has(self.Type) || self.type == self.Type","message":"spec.type and the legacy spec.Type disagree; keep only spec.type"},{"rule":"!has(self.resourceID) || !has(self.ResourceID) || self.resourceID == self.ResourceID","message":"spec.resourceID and the legacy spec.ResourceID disagree; keep only spec.resourceID"},{"rule":"!has(self.clientID) || !has(self.ClientID) || self.clientID == self.ClientID","message":"spec.clientID and the legacy spec.ClientID disagree; keep only spec.clientID"},{"rule":"!has(self.tenantID) || !has(self.TenantID) || self.tenantID == self.TenantID","message":"spec.tenantID and the legacy spec.TenantID disagree; keep only spec.tenantID"},{"rule":"!has(self.clientPassword) || !has(self.ClientPassword)","message":"set spec.clientPassword or the legacy spec.ClientPassword, not both"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) != 0 || has(self.resourceID) || has(self.ResourceID)","message":"spec.resourceID is required for type 0 (user-assigned managed identity): /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"},{"rule":"has(self.clientID) || has(self.ClientID)","message":"spec.clientID is required: the client id (a GUID) of the identity or service principal"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || has(self.tenantID) || has(self.TenantID)","message":"spec.tenantID is required for types 1 and 2 (service principal)"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || has(self.clientPassword) || has(self.ClientPassword)","message":"spec.clientPassword is required for types 1 and 2: {name, namespace} of the Secret holding the credential"}],"additionalProperties":false},"status":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"availableReplicas":{"type":"integer"}},"additionalProperties":false}},"additionalProperties":false};
+const schema12 = {"description":"An Azure identity that pods can use: a user-assigned managed identity (type 0) or a service principal with a client secret (type 1) or a certificate (type 2).","type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","description":"The identity. For type 0, resourceID and clientID; for types 1 and 2, tenantID, clientID and clientPassword.","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"description":"Ignored. Accepted because manifests of the original project may carry it."},"type":{"type":"integer","enum":[0,1,2],"description":"0 = user-assigned managed identity, 1 = service principal with client secret, 2 = service principal with certificate. Defaults to 0."},"resourceID":{"type":"string","maxLength":1024,"description":"ARM id of the user-assigned identity (type 0).","x-kubernetes-validations":[{"rule":"self == '' || self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')","message":"must be the ARM id of a user-assigned identity: /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"}]},"clientID":{"type":"string","maxLength":64,"description":"Client (application) id of the identity, a GUID.","x-kubernetes-validations":[{"rule":"self == '' || self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')","message":"must be the identity's client id, a GUID such as 00000000-0000-0000-0000-000000000000"}]},"clientPassword":{"type":"object","description":"Secret holding the service principal's credential (types 1 and 2). Type 1 reads key clientSecret; type 2 reads keys certificate (PFX) and password.","properties":{"name":{"type":"string","maxLength":253},"namespace":{"type":"string","maxLength":63,"description":"Defaults to the identity's namespace."},"Name":{"type":"string","maxLength":253,"description":"Legacy spelling of name."},"Namespace":{"type":"string","maxLength":63,"description":"Legacy spelling of namespace."}},"additionalProperties":false},"tenantID":{"type":"string","maxLength":256,"description":"Tenant of the service principal (types 1 and 2)."},"auxiliaryTenantIDs":{"type":"array","nullable":true,"maxItems":16,"items":{"type":"string","maxLength":256},"description":"Further tenants for a multi-tenant token (type 1); NMI then answers with an array of tokens."},"adEndpoint":{"type":"string","maxLength":1024,"description":"Entra ID authority for types 1 and 2. Defaults to the cloud's authority."},"adResourceID":{"type":"string","maxLength":1024,"description":"Unused; kept for compatibility."},"replicas":{"type":"integer","nullable":true,"description":"Unused; kept for compatibility."},"Type":{"type":"integer","enum":[0,1,2],"description":"Legacy spelling of type."},"ResourceID":{"type":"string","maxLength":1024,"description":"Legacy spelling of resourceID.","x-kubernetes-validations":[{"rule":"self == '' || self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')","message":"must be the ARM id of a user-assigned identity: /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"}]},"ClientID":{"type":"string","maxLength":64,"description":"Legacy spelling of clientID.","x-kubernetes-validations":[{"rule":"self == '' || self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')","message":"must be the identity's client id, a GUID such as 00000000-0000-0000-0000-000000000000"}]},"ClientPassword":{"type":"object","description":"Legacy spelling of clientPassword.","properties":{"name":{"type":"string","maxLength":253},"namespace":{"type":"string","maxLength":63},"Name":{"type":"string","maxLength":253},"Namespace":{"type":"string","maxLength":63}},"additionalProperties":false},"TenantID":{"type":"string","maxLength":256,"description":"Legacy spelling of tenantID."}},"x-kubernetes-validations":[{"rule":"!has(self.type) || !has(self.Type) || self.type == self.Type","message":"spec.type and the legacy spec.Type disagree; keep only spec.type"},{"rule":"!has(self.resourceID) || !has(self.ResourceID) || self.resourceID == '' || self.ResourceID == '' || self.resourceID == self.ResourceID","message":"spec.resourceID and the legacy spec.ResourceID disagree; keep only spec.resourceID"},{"rule":"!has(self.clientID) || !has(self.ClientID) || self.clientID == '' || self.ClientID == '' || self.clientID == self.ClientID","message":"spec.clientID and the legacy spec.ClientID disagree; keep only spec.clientID"},{"rule":"!has(self.tenantID) || !has(self.TenantID) || self.tenantID == '' || self.TenantID == '' || self.tenantID == self.TenantID","message":"spec.tenantID and the legacy spec.TenantID disagree; keep only spec.tenantID"},{"rule":"!((has(self.clientPassword) && ((has(self.clientPassword.name) && self.clientPassword.name != '') || (has(self.clientPassword.Name) && self.clientPassword.Name != ''))) && (has(self.ClientPassword) && ((has(self.ClientPassword.name) && self.ClientPassword.name != '') || (has(self.ClientPassword.Name) && self.ClientPassword.Name != ''))))","message":"set spec.clientPassword or the legacy spec.ClientPassword, not both"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) != 0 || (has(self.resourceID) && self.resourceID != '') || (has(self.ResourceID) && self.ResourceID != '')","message":"spec.resourceID is required for type 0 (user-assigned managed identity): /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"},{"rule":"(has(self.clientID) && self.clientID != '') || (has(self.ClientID) && self.ClientID != '')","message":"spec.clientID is required: the client id (a GUID) of the identity or service principal"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || (has(self.tenantID) && self.tenantID != '') || (has(self.TenantID) && self.TenantID != '')","message":"spec.tenantID is required for types 1 and 2 (service principal)"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || (has(self.clientPassword) && ((has(self.clientPassword.name) && self.clientPassword.name != '') || (has(self.clientPassword.Name) && self.clientPassword.Name != ''))) || (has(self.ClientPassword) && ((has(self.ClientPassword.name) && self.ClientPassword.name != '') || (has(self.ClientPassword.Name) && self.ClientPassword.Name != '')))","message":"spec.clientPassword is required for types 1 and 2: {name, namespace} of the Secret holding the credential"}],"additionalProperties":false},"status":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"availableReplicas":{"type":"integer"}},"additionalProperties":false}},"additionalProperties":false};
 const func7 = Object.prototype.hasOwnProperty;
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1146,7 +1146,7 @@ return errors === 0;
 }
 
 exports.validateAzureIdentityBinding = validate12;
-const schema13 = {"description":"Gives an AzureIdentity of this namespace to the pods whose aadpodidbinding label equals spec.selector.","type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"description":"Ignored. Accepted because manifests of the original project may carry it."},"azureIdentity":{"type":"string","maxLength":253,"description":"Name of the AzureIdentity, looked up in the binding's namespace."},"selector":{"type":"string","maxLength":63,"description":"Pods whose aadpodidbinding label equals this value receive the identity.","x-kubernetes-validations":[{"rule":"self.matches('^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$')","message":"must be a non-empty label value (letters, digits, '-', '_', '.'; starting and ending with a letter or digit), because pods select it with their aadpodidbinding label"}]},"weight":{"type":"integer","description":"Unused; kept for compatibility."},"AzureIdentity":{"type":"string","maxLength":253,"description":"Legacy spelling of azureIdentity."},"Selector":{"type":"string","maxLength":63,"description":"Legacy spelling of selector.","x-kubernetes-validations":[{"rule":"self.matches('^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$')","message":"must be a non-empty label value (letters, digits, '-', '_', '.'; starting and ending with a letter or digit), because pods select it with their aadpodidbinding label"}]}},"x-kubernetes-validations":[{"rule":"has(self.azureIdentity) || has(self.AzureIdentity)","message":"spec.azureIdentity is required: the name of an AzureIdentity in this namespace"},{"rule":"has(self.selector) || has(self.Selector)","message":"spec.selector is required: the value of the aadpodidbinding label of the pods that get the identity"},{"rule":"!has(self.azureIdentity) || !has(self.AzureIdentity) || self.azureIdentity == self.AzureIdentity","message":"spec.azureIdentity and the legacy spec.AzureIdentity disagree; keep only spec.azureIdentity"},{"rule":"!has(self.selector) || !has(self.Selector) || self.selector == self.Selector","message":"spec.selector and the legacy spec.Selector disagree; keep only spec.selector"}],"additionalProperties":false},"status":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"availableReplicas":{"type":"integer"}},"additionalProperties":false}},"additionalProperties":false};
+const schema13 = {"description":"Gives an AzureIdentity of this namespace to the pods whose aadpodidbinding label equals spec.selector.","type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"description":"Ignored. Accepted because manifests of the original project may carry it."},"azureIdentity":{"type":"string","maxLength":253,"description":"Name of the AzureIdentity, looked up in the binding's namespace."},"selector":{"type":"string","maxLength":63,"description":"Pods whose aadpodidbinding label equals this value receive the identity.","x-kubernetes-validations":[{"rule":"self.matches('^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$')","message":"must be a non-empty label value (letters, digits, '-', '_', '.'; starting and ending with a letter or digit), because pods select it with their aadpodidbinding label"}]},"weight":{"type":"integer","description":"Unused; kept for compatibility."},"AzureIdentity":{"type":"string","maxLength":253,"description":"Legacy spelling of azureIdentity."},"Selector":{"type":"string","maxLength":63,"description":"Legacy spelling of selector.","x-kubernetes-validations":[{"rule":"self.matches('^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$')","message":"must be a non-empty label value (letters, digits, '-', '_', '.'; starting and ending with a letter or digit), because pods select it with their aadpodidbinding label"}]}},"x-kubernetes-validations":[{"rule":"(has(self.azureIdentity) && self.azureIdentity != '') || (has(self.AzureIdentity) && self.AzureIdentity != '')","message":"spec.azureIdentity is required: the name of an AzureIdentity in this namespace"},{"rule":"has(self.selector) || has(self.Selector)","message":"spec.selector is required: the value of the aadpodidbinding label of the pods that get the identity"},{"rule":"!has(self.azureIdentity) || !has(self.AzureIdentity) || self.azureIdentity == '' || self.AzureIdentity == '' || self.azureIdentity == self.AzureIdentity","message":"spec.azureIdentity and the legacy spec.AzureIdentity disagree; keep only spec.azureIdentity"},{"rule":"!has(self.selector) || !has(self.Selector) || self.selector == self.Selector","message":"spec.selector and the legacy spec.Selector disagree; keep only spec.selector"}],"additionalProperties":false},"status":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"availableReplicas":{"type":"integer"}},"additionalProperties":false}},"additionalProperties":false};
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1433,7 +1433,7 @@ return errors === 0;
 }
 
 exports.validateAzurePodIdentityException = validate13;
-const schema14 = {"description":"Lets pods of this namespace that carry any of spec.podLabels reach the node's metadata endpoint without an identity check.","type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"description":"Ignored. Accepted because manifests of the original project may carry it."},"podLabels":{"type":"object","maxProperties":64,"additionalProperties":{"type":"string","maxLength":63},"description":"A pod carrying any one of these labels (value compared case-insensitively) is exempt."},"PodLabels":{"type":"object","maxProperties":64,"additionalProperties":{"type":"string","maxLength":63},"description":"Legacy spelling of podLabels."}},"x-kubernetes-validations":[{"rule":"(has(self.podLabels) && size(self.podLabels) > 0) || (has(self.PodLabels) && size(self.PodLabels) > 0)","message":"spec.podLabels needs at least one label: pods of this namespace carrying any of them bypass the identity check"},{"rule":"!has(self.podLabels) || !has(self.PodLabels)","message":"set spec.podLabels or the legacy spec.PodLabels, not both"}],"additionalProperties":false},"status":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"status":{"type":"string","maxLength":256}},"additionalProperties":false}},"additionalProperties":false};
+const schema14 = {"description":"Lets pods of this namespace that carry any of spec.podLabels reach the node's metadata endpoint without an identity check.","type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"description":"Ignored. Accepted because manifests of the original project may carry it."},"podLabels":{"type":"object","nullable":true,"maxProperties":64,"additionalProperties":{"type":"string","maxLength":63},"description":"A pod carrying any one of these labels (value compared case-insensitively) is exempt."},"PodLabels":{"type":"object","nullable":true,"maxProperties":64,"additionalProperties":{"type":"string","maxLength":63},"description":"Legacy spelling of podLabels."}},"x-kubernetes-validations":[{"rule":"(has(self.podLabels) && size(self.podLabels) > 0) || (has(self.PodLabels) && size(self.PodLabels) > 0)","message":"spec.podLabels needs at least one label: pods of this namespace carrying any of them bypass the identity check"},{"rule":"!has(self.podLabels) || !has(self.PodLabels) || size(self.podLabels) == 0 || size(self.PodLabels) == 0","message":"set spec.podLabels or the legacy spec.PodLabels, not both"}],"additionalProperties":false},"status":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"status":{"type":"string","maxLength":256}},"additionalProperties":false}},"additionalProperties":false};
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1528,9 +1528,8 @@ errors++;
 }
 if(data3.podLabels !== undefined){
 let data5 = data3.podLabels;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(Object.keys(data5).length > 64){
-const err7 = {instancePath:instancePath+"/spec/podLabels",schemaPath:"#/properties/spec/properties/podLabels/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties"};
+if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
+const err7 = {instancePath:instancePath+"/spec/podLabels",schemaPath:"#/properties/spec/properties/podLabels/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1539,11 +1538,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key2 in data5){
-let data6 = data5[key2];
-if(typeof data6 === "string"){
-if(func2(data6) > 63){
-const err8 = {instancePath:instancePath+"/spec/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/podLabels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(Object.keys(data5).length > 64){
+const err8 = {instancePath:instancePath+"/spec/podLabels",schemaPath:"#/properties/spec/properties/podLabels/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1552,9 +1549,11 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-else {
-const err9 = {instancePath:instancePath+"/spec/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/podLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key2 in data5){
+let data6 = data5[key2];
+if(typeof data6 === "string"){
+if(func2(data6) > 63){
+const err9 = {instancePath:instancePath+"/spec/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/podLabels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1564,9 +1563,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
 else {
-const err10 = {instancePath:instancePath+"/spec/podLabels",schemaPath:"#/properties/spec/properties/podLabels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err10 = {instancePath:instancePath+"/spec/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/podLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1576,11 +1574,12 @@ vErrors.push(err10);
 errors++;
 }
 }
+}
+}
 if(data3.PodLabels !== undefined){
 let data7 = data3.PodLabels;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(Object.keys(data7).length > 64){
-const err11 = {instancePath:instancePath+"/spec/PodLabels",schemaPath:"#/properties/spec/properties/PodLabels/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties"};
+if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
+const err11 = {instancePath:instancePath+"/spec/PodLabels",schemaPath:"#/properties/spec/properties/PodLabels/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1589,11 +1588,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-for(const key3 in data7){
-let data8 = data7[key3];
-if(typeof data8 === "string"){
-if(func2(data8) > 63){
-const err12 = {instancePath:instancePath+"/spec/PodLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/PodLabels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(Object.keys(data7).length > 64){
+const err12 = {instancePath:instancePath+"/spec/PodLabels",schemaPath:"#/properties/spec/properties/PodLabels/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1602,9 +1599,11 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-else {
-const err13 = {instancePath:instancePath+"/spec/PodLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/PodLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data7){
+let data8 = data7[key3];
+if(typeof data8 === "string"){
+if(func2(data8) > 63){
+const err13 = {instancePath:instancePath+"/spec/PodLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/PodLabels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1614,9 +1613,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
 else {
-const err14 = {instancePath:instancePath+"/spec/PodLabels",schemaPath:"#/properties/spec/properties/PodLabels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err14 = {instancePath:instancePath+"/spec/PodLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/PodLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1624,6 +1622,8 @@ else {
 vErrors.push(err14);
 }
 errors++;
+}
+}
 }
 }
 }

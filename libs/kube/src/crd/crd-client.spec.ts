@@ -1,6 +1,5 @@
-import type { AzureAssignedIdentity, AzureIdentity } from '@pod-identity/crd-types';
 import { KubeApiError } from '../http/errors';
-import { crdPath, normalizeCrd } from './crd-client';
+import { crdPath } from './crd-client';
 import { applyFinalizerChange } from './finalizers';
 
 describe('crdPath', () => {
@@ -9,37 +8,6 @@ describe('crdPath', () => {
     expect(crdPath('AzureAssignedIdentity', 'default', 'p-default-id')).toBe(
       '/apis/aadpodidentity.k8s.io/v1/namespaces/default/azureassignedidentities/p-default-id',
     );
-  });
-});
-
-describe('normalizeCrd', () => {
-  it('folds legacy PascalCase fields of identities and bindings', () => {
-    const legacy = {
-      metadata: { name: 'i' },
-      spec: { Type: 0, ResourceID: '/r', ClientID: 'c' },
-    } as AzureIdentity;
-    expect(normalizeCrd('AzureIdentity', legacy).spec).toEqual({ type: 0, resourceID: '/r', clientID: 'c' });
-    const binding = normalizeCrd('AzureIdentityBinding', {
-      metadata: {},
-      spec: { AzureIdentity: 'i', Selector: 's' },
-    });
-    expect(binding.spec).toEqual({ azureIdentity: 'i', selector: 's' });
-  });
-
-  it('normalises the identity and binding embedded in an AzureAssignedIdentity', () => {
-    const assigned = {
-      metadata: { name: 'a' },
-      spec: {
-        pod: 'p',
-        podNamespace: 'ns',
-        nodename: 'n',
-        azureIdentityRef: { metadata: {}, spec: { ClientID: 'c', ResourceID: '/r' } },
-        azureBindingRef: { metadata: {}, spec: { Selector: 's', AzureIdentity: 'i' } },
-      },
-    } as unknown as AzureAssignedIdentity;
-    const out = normalizeCrd('AzureAssignedIdentity', assigned);
-    expect(out.spec.azureIdentityRef?.spec).toEqual({ type: 0, clientID: 'c', resourceID: '/r' });
-    expect(out.spec.azureBindingRef?.spec).toEqual({ selector: 's', azureIdentity: 'i' });
   });
 });
 

@@ -2,16 +2,12 @@
 // into camelCase by @pod-identity/crd-types) whenever they are read.
 import {
   ASSIGNED_IDENTITY_FINALIZER,
-  type AzureAssignedIdentity,
-  type AzureIdentity,
-  type AzureIdentityBinding,
-  type AzurePodIdentityException,
+  type CrdObjectsByKind,
   GROUP,
   KINDS,
   type Kind,
-  normalizeAzureIdentity,
-  normalizeAzureIdentityBinding,
-  normalizeAzurePodIdentityException,
+  normalizeCrdObject,
+  type NormalizedObjects,
   PLURALS,
   VERSION,
 } from '@pod-identity/crd-types';
@@ -25,13 +21,8 @@ import {
 } from '../informer/lister-watcher';
 import { applyFinalizerChange } from './finalizers';
 
-/** The object type of each kind, as read (normalised). */
-export interface CrdObjects {
-  AzureIdentity: ReturnType<typeof normalizeAzureIdentity>;
-  AzureIdentityBinding: AzureIdentityBinding;
-  AzureAssignedIdentity: AzureAssignedIdentity;
-  AzurePodIdentityException: AzurePodIdentityException;
-}
+/** The object type of each kind, as read (normalised by @pod-identity/crd-types). */
+export type CrdObjects = NormalizedObjects;
 
 export type JsonPatchOperation =
   | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
@@ -47,27 +38,6 @@ export interface DeleteOptions {
   /** Delete only this incarnation / version (409 otherwise). */
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
   readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
-}
-
-/** Normalises a read object of the kind. AzureAssignedIdentity: its embedded identity and binding. */
-export function normalizeCrd<K extends Kind>(kind: K, obj: unknown): CrdObjects[K] {
-  switch (kind) {
-    case KINDS.AzureIdentity:
-      return normalizeAzureIdentity(obj as AzureIdentity) as CrdObjects[K];
-    case KINDS.AzureIdentityBinding:
-      return normalizeAzureIdentityBinding(obj as AzureIdentityBinding) as CrdObjects[K];
-    case KINDS.AzurePodIdentityException:
-      return normalizeAzurePodIdentityException(obj as AzurePodIdentityException) as CrdObjects[K];
-    default:
-      return normalizeAssigned(obj as AzureAssignedIdentity) as CrdObjects[K];
-  }
-}
-
-function normalizeAssigned(obj: AzureAssignedIdentity): AzureAssignedIdentity {
-  const spec = { ...obj.spec };
-  if (spec.azureIdentityRef) spec.azureIdentityRef = normalizeAzureIdentity(spec.azureIdentityRef);
-  if (spec.azureBindingRef) spec.azureBindingRef = normalizeAzureIdentityBinding(spec.azureBindingRef);
-  return { ...obj, spec };
 }
 
 /** Collection path: /apis/<group>/<version>[/namespaces/<ns>]/<plural> */
@@ -93,12 +63,12 @@ export class CrdClient<K extends Kind> {
       query,
     });
     return {
-      items: (body.items ?? []).map((o) => normalizeCrd(this.kind, o)),
+      items: (body.items ?? []).map((o) => normalizeCrdObject(this.kind, o)),
       resourceVersion: body.metadata?.resourceVersion ?? '',
     };
   }
 
-  /** A ListerWatcher for Informer; pass `transform: (o) => normalizeCrd(kind, o)` or use crdInformer. */
+  /** A ListerWatcher for Informer; pass `transform: (o) => normalizeCrdObject(kind, o)` or use crdInformer. */
   listerWatcher(options: ListOptions = {}): ListerWatcher<unknown> {
     return httpListerWatcher<unknown>(this.http, { ...options, path: crdPath(this.kind, options.namespace) });
   }
@@ -108,18 +78,18 @@ export class CrdClient<K extends Kind> {
       method: 'GET',
       path: crdPath(this.kind, namespace, name),
     });
-    return normalizeCrd(this.kind, obj);
+    return normalizeCrdObject(this.kind, obj);
   }
 
   /** Creates; apiVersion and kind are filled in. 409 AlreadyExists when the name is taken. */
-  async create(obj: CrdObjects[K]): Promise<CrdObjects[K]> {
+  async create(obj: CrdObjectsByKind[K] | CrdObjects[K]): Promise<CrdObjects[K]> {
     const namespace = requireNamespace(obj);
     const body = { ...obj, apiVersion: `${GROUP}/${VERSION}`, kind: this.kind };
     return this.write('POST', crdPath(this.kind, namespace), body);
   }
 
   /** Replaces the whole object (status included: these CRDs have no status subresource). */
-  async update(obj: CrdObjects[K]): Promise<CrdObjects[K]> {
+  async update(obj: CrdObjectsByKind[K] | CrdObjects[K]): Promise<CrdObjects[K]> {
     const namespace = requireNamespace(obj);
     const body = { ...obj, apiVersion: `${GROUP}/${VERSION}`, kind: this.kind };
     return this.write('PUT', crdPath(this.kind, namespace, obj.metadata?.name), body);
@@ -181,7 +151,7 @@ export class CrdClient<K extends Kind> {
   ): Promise<CrdObjects[K]> {
     const query: Query = { fieldManager: this.fieldManager };
     const obj = await this.http.request<unknown>({ method, path, body, contentType, query });
-    return normalizeCrd(this.kind, obj);
+    return normalizeCrdObject(this.kind, obj);
   }
 }
 

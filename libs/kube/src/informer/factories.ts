@@ -1,7 +1,8 @@
 // Ready-made informers for what MIC and NMI watch.
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Kind } from '@pod-identity/crd-types';
-import { crdPath, type CrdObjects, normalizeCrd } from '../crd/crd-client';
+import { normalizeCrdObject } from '@pod-identity/crd-types';
+import { crdPath, type CrdObjects } from '../crd/crd-client';
 import type { KubeHttp } from '../http/kube-http';
 import { Informer, type InformerOptions } from './informer';
 import { httpListerWatcher, type ResourceSelectors } from './lister-watcher';
@@ -74,6 +75,6 @@ export function crdInformer<K extends Kind>(
       labelSelector,
       fieldSelector,
     }),
-    transform: trim ? (raw) => trim(normalizeCrd(kind, raw)) : (raw) => normalizeCrd(kind, raw),
+    transform: trim ? (raw) => trim(normalizeCrdObject(kind, raw)) : (raw) => normalizeCrdObject(kind, raw),
   });
 }

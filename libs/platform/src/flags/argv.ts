@@ -1,13 +1,14 @@
 // Rewrites Go-style argv into the strict form handed to node:util parseArgs:
 // "-flag", "--flag value", "--flag=value", "--bool=false" -> "--flag=value", "--bool", "--no-bool".
+import type { IgnoredFlags } from './klog';
 import type { FlagSpecs } from './types';
 
 export interface ArgvPlan {
   /** canonical name by every accepted spelling (names and aliases) */
   readonly names: ReadonlyMap<string, string>;
   readonly booleans: ReadonlySet<string>;
-  /** accepted and dropped (e.g. klog's --logtostderr, -v) */
-  readonly ignored: ReadonlySet<string>;
+  /** accepted and dropped (e.g. klog's --logtostderr, -v 2), with whether they take a value */
+  readonly ignored: IgnoredFlags;
 }
 
 export interface NormalizedArgv {
@@ -30,7 +31,7 @@ export function parseBoolean(text: string): boolean | undefined {
 export function planArgv(
   specs: FlagSpecs,
   builtins: readonly string[],
-  ignored: readonly string[],
+  ignored: IgnoredFlags,
 ): ArgvPlan {
   const names = new Map<string, string>();
   const booleans = new Set<string>(builtins);
@@ -41,7 +42,7 @@ export function planArgv(
     if (spec.type === 'boolean') booleans.add(name);
   }
   if (names.has('help')) names.set('h', names.get('h') ?? 'help');
-  return { names, booleans, ignored: new Set(ignored) };
+  return { names, booleans, ignored };
 }
 
 export function normalizeArgv(argv: readonly string[], plan: ArgvPlan): NormalizedArgv {
@@ -67,10 +68,7 @@ function normalizeFlag(argv: readonly string[], i: number, plan: ArgvPlan, out: 
   const eq = body.indexOf('=');
   const given = eq === -1 ? body : body.slice(0, eq);
   const inline = eq === -1 ? undefined : body.slice(eq + 1);
-  if (plan.ignored.has(given)) {
-    out.warnings.push(`flag --${given} is accepted for compatibility and ignored`);
-    return i;
-  }
+  if (Object.hasOwn(plan.ignored, given)) return skipIgnored(argv, i, given, inline, plan, out);
   const name = plan.names.get(given);
   if (name === undefined) {
     out.issues.push(`unknown flag --${given} (see --help)`);
@@ -91,6 +89,22 @@ function normalizeFlag(argv: readonly string[], i: number, plan: ArgvPlan, out: 
   }
   out.args.push(`--${name}=${argv[i + 1]}`);
   return i + 1;
+}
+
+/** Drops an ignored flag with a warning; returns the index of the last token it consumed. */
+function skipIgnored(
+  argv: readonly string[],
+  i: number,
+  given: string,
+  inline: string | undefined,
+  plan: ArgvPlan,
+  out: NormalizedArgv,
+): number {
+  out.warnings.push(`flag --${given} is accepted for compatibility and ignored`);
+  // Go's flag and pflag give a non-boolean flag the next argument when it has no "=value".
+  const takesNext = plan.ignored[given] === 'value' && inline === undefined;
+  if (takesNext && i + 1 >= argv.length) out.issues.push(`flag --${given} needs a value (--${given}=<value>)`);
+  return takesNext ? i + 1 : i;
 }
 
 function pushBoolean(name: string, inline: string | undefined, out: NormalizedArgv): void {

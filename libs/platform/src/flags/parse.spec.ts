@@ -1,4 +1,5 @@
 import { FlagError, defineFlags } from './types';
+import { KLOG_FLAGS } from './klog';
 import { parseFlags } from './parse';
 
 const specs = defineFlags({
@@ -24,7 +25,7 @@ const specs = defineFlags({
 });
 
 function parse(argv: string[], env: Record<string, string> = {}) {
-  return parseFlags(specs, { argv, env, ignore: ['logtostderr', 'v'] });
+  return parseFlags(specs, { argv, env, ignore: { logtostderr: 'boolean', v: 'value' } });
 }
 
 function issues(argv: string[], env: Record<string, string> = {}): readonly string[] {
@@ -128,6 +129,37 @@ describe('parseFlags', () => {
     const result = parse(['--node=n', '--metadataIP=10.0.0.1']);
     expect(result.values['metadata-ip']).toBe('10.0.0.1');
     expect(result.warnings).toEqual(['flag --metadataIP is deprecated: use --metadata-ip']);
+  });
+
+  it.each(Object.entries(KLOG_FLAGS))('accepts and ignores klog flag %s (%s) in every Go spelling', (name, kind) => {
+    const forms: string[][] =
+      kind === 'value'
+        ? [[`--${name}`, 'x'], [`-${name}`, 'x'], [`--${name}=x`], [`-${name}=x`]]
+        : [[`--${name}`], [`-${name}`], [`--${name}=false`], [`-${name}=true`]];
+    for (const form of forms) {
+      const result = parseFlags(specs, { argv: [...form, '--node', 'n1'], ignore: KLOG_FLAGS });
+      expect(result.values.node).toBe('n1');
+      expect(result.warnings).toEqual([`flag --${name} is accepted for compatibility and ignored`]);
+    }
+  });
+
+  it('an ignored flag that takes a value takes the next argument, as Go does', () => {
+    expect(parse(['-v', '2', '--node', 'n1']).values.node).toBe('n1');
+    expect(issues(['--node=n1', '-v'])).toEqual(['flag --v needs a value (--v=<value>)']);
+  });
+
+  it('an ignored boolean does not swallow the next argument', () => {
+    expect(parse(['--logtostderr', '--node', 'n1']).values.node).toBe('n1');
+    expect(issues(['--node=n1', '--logtostderr', 'false'])).toEqual(['unexpected argument "false": flags only (use --flag=value)']);
+  });
+
+  it.each([
+    [['--nmi-port', '2580'], 'nmi-port', 2580],
+    [['--syncRetryDuration', '90s'], 'syncRetryDuration', 90_000],
+    [['--operation-mode', 'managed'], 'operation-mode', 'managed'],
+    [['--immutable-user-msis', 'a,b'], 'immutable-user-msis', ['a', 'b']],
+  ])('every value type takes the next argument: %j', (argv, name, value) => {
+    expect(parse(['--node', 'n1', ...argv]).values[name as keyof typeof specs]).toEqual(value);
   });
 
   it('accepts ignored flags with a warning', () => {

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { normalizeArgv, planArgv } from './argv';
 import { convertFlag } from './convert';
+import type { IgnoredFlags } from './klog';
 import { FlagError, type FlagSource, type FlagSpec, type FlagSpecs, type ParsedFlags } from './types';
 
 export interface ParseFlagsInput {
@@ -9,8 +10,8 @@ export interface ParseFlagsInput {
   readonly argv: readonly string[];
   /** Usually process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Flags accepted and dropped with a warning (e.g. klog's "logtostderr", "v"). */
-  readonly ignore?: readonly string[];
+  /** Flags accepted and dropped with a warning, e.g. KLOG_FLAGS. */
+  readonly ignore?: IgnoredFlags;
 }
 
 type ParseArgsOption = { type: 'string'; multiple: true } | { type: 'boolean' };
@@ -21,7 +22,7 @@ type ParseArgsOption = { type: 'string'; multiple: true } | { type: 'boolean' };
  */
 export function parseFlags<const T extends FlagSpecs>(specs: T, input: ParseFlagsInput): ParsedFlags<T> {
   const builtins = ['help', 'version'].filter((b) => !(b in specs));
-  const normalized = normalizeArgv(input.argv, planArgv(specs, builtins, input.ignore ?? []));
+  const normalized = normalizeArgv(input.argv, planArgv(specs, builtins, input.ignore ?? {}));
   const issues = [...normalized.issues];
   const parsedArgs = runParseArgs(specs, builtins, normalized.args, issues);
 
