@@ -7,7 +7,7 @@ export NX_NO_CLOUD ?= true
 NX := npx nx
 RUN_MANY := $(NX) run-many --outputStyle=stream
 
-.PHONY: help install generate check-generated build lint typecheck test-unit test-integration test emulator envtest cluster-up cluster-down test-root net-tools
+.PHONY: help install generate crd-types-publish-dry-run check-generated build lint typecheck test-unit test-integration test emulator envtest cluster-up cluster-down test-root net-tools
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -21,6 +21,9 @@ install: node_modules/.install-stamp ## install the pinned npm dependencies (npm
 
 generate: install ## regenerate libs/crd-types and deploy/base/crds from the schemas
 	$(NX) run crd-types:generate
+
+crd-types-publish-dry-run: install ## what npm would publish for @pod-identity/crd-types (nothing is published)
+	npx nx run crd-types:publish-dry-run
 
 check-generated: install ## fail when generated code differs from a fresh generation
 	$(NX) run crd-types:check-generated
