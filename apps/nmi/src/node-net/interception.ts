@@ -28,6 +28,33 @@ export async function kubenetGuard(config: NmiConfig, logger: Logger, read: (pat
   if (kubeletUsesKubenet(text)) throw new Error(KUBENET_TEXT);
 }
 
+/** Where the kernel keeps route_localnet for every interface of the node's network namespace. */
+export const ROUTE_LOCALNET = '/proc/sys/net/ipv4/conf/all/route_localnet';
+
+export type RouteLocalnetOutcome = 'already-on' | 'set' | 'not-settable';
+
+/**
+ * Makes sure route_localnet is 1 (a DNAT to 127.0.0.1 from PREROUTING is dropped otherwise). Reads first:
+ * kube-proxy in iptables mode sets it on every node, and a container sees /proc/sys read-only, so the write
+ * is only tried when the value is 0.
+ */
+export async function ensureRouteLocalnet(
+  read: (path: string) => Promise<string>,
+  write: (path: string, value: string) => Promise<void>,
+): Promise<RouteLocalnetOutcome> {
+  const current = await read(ROUTE_LOCALNET).then(
+    (v) => v.trim(),
+    () => '',
+  );
+  if (current === '1') return 'already-on';
+  try {
+    await write(ROUTE_LOCALNET, '1');
+    return 'set';
+  } catch {
+    return 'not-settable';
+  }
+}
+
 export function interceptionManager(config: NmiConfig, run?: CommandRunner): IptablesManager {
   const target = dnatTarget(config.listenAddress, config.hostIp);
   return new IptablesManager(
@@ -103,10 +130,11 @@ export class InterceptionLoop {
   private async setRouteLocalnet(): Promise<void> {
     const target = dnatTarget(this.config.listenAddress, this.config.hostIp);
     if (!this.config.iptables.setRouteLocalnet || !target.startsWith('127.')) return;
-    try {
-      await writeFile('/proc/sys/net/ipv4/conf/all/route_localnet', '1');
-    } catch (err) {
-      this.logger.warn({ err }, 'could not set route_localnet=1; DNAT to loopback needs it (kube-proxy usually sets it)');
-    }
+    const outcome = await ensureRouteLocalnet((p) => readFile(p, 'utf8'), (p, v) => writeFile(p, v));
+    if (outcome === 'not-settable')
+      this.logger.warn(
+        { file: ROUTE_LOCALNET },
+        "route_localnet is 0 and NMI cannot set it (read-only /proc/sys): pods' metadata requests are DNATed to 127.0.0.1 and dropped until it is 1; set net.ipv4.conf.all.route_localnet=1 on the node (kube-proxy in iptables mode does), or run NMI with --nmi-listen-address=0.0.0.0 and --host-ip",
+      );
   }
 }
