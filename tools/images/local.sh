@@ -7,12 +7,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 out=.local/images
+# The files the Dockerfiles copy in, as git sees them (tracked, or new and not ignored: no dist/, no node_modules).
 inputs_hash() {
-  {
-    find apps/mic/src apps/nmi/src libs tools/images tools/scripts/bundle.mjs apps/mic/Dockerfile apps/nmi/Dockerfile \
-      -type f ! -name '*.spec.ts' ! -path '*/node_modules/*' -print0 | sort -z | xargs -0 sha256sum
-    sha256sum package.json package-lock.json tsconfig.base.json .dockerignore
-  } | sha256sum | cut -c1-16
+  git ls-files -z --cached --others --exclude-standard -- apps/mic/src apps/nmi/src libs tools/images \
+    tools/scripts/bundle.mjs apps/mic/Dockerfile apps/nmi/Dockerfile package.json package-lock.json \
+    tsconfig.base.json .dockerignore | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16
 }
 want="$(inputs_hash)"
 if [ -f "$out/.inputs" ] && [ "$(cat "$out/.inputs")" = "$want" ] &&
