@@ -6,4 +6,6 @@ module.exports = {
   displayName: 'mic:faults',
   testMatch: ['<rootDir>/test/{arm-faults,security,etcd-restart}.int.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
+  // Two convergence steps of up to 100 s each under injected faults (arm-faults.int.spec.ts).
+  testTimeout: 240000,
 };
