@@ -61,6 +61,8 @@ interface ConvergeState {
   writes: number;
   readonly failed: Map<string, ClassifiedArmError>;
   ledger: ReadonlySet<string>;
+  /** Whether `ledger` was read from the store during this run (not from what the process remembered). */
+  ledgerFresh: boolean;
   pending: string[];
   lastError?: ClassifiedArmError;
 }
@@ -88,6 +90,7 @@ export class TargetRunner {
       writes: 0,
       failed: new Map(),
       ledger: await this.deps.ledger.get(plan.target),
+      ledgerFresh: false,
       pending: [],
     };
     const rounds = (this.deps.isolationRetries ?? 2) + 1;
@@ -101,15 +104,32 @@ export class TargetRunner {
     return this.finish(st);
   }
 
-  /** Decides the next delta and persists the ledger ahead of it. */
+  /**
+   * Decides the next delta and persists the ledger ahead of it. Whether to remove is decided on the
+   * stored ledger, never on a remembered one: a ledger edited by hand or by another leader counts at once.
+   */
   private async decide(plan: TargetPlan, st: ConvergeState): Promise<DeltaDecision> {
-    const decision = decideDelta({ ...plan, current: st.current, ledger: st.ledger, immutable: this.deps.immutable, excluded: new Set(st.failed.keys()) });
-    for (const k of decision.kept) this.deps.logger.debug({ target: plan.target.key, identity: k.id, reason: k.reason }, 'identity left on target');
-    if (!sameSet(st.ledger, decision.ledgerBefore)) {
-      await this.deps.ledger.set(plan.target, decision.ledgerBefore);
-      st.ledger = new Set(decision.ledgerBefore);
+    let decision = this.delta(plan, st);
+    const ownershipMatters = decision.remove.length > 0 || decision.kept.some((k) => k.reason === 'not-added-by-mic');
+    if (ownershipMatters && !st.ledgerFresh) {
+      st.ledger = await this.deps.ledger.get(plan.target, { fresh: true });
+      st.ledgerFresh = true;
+      decision = this.delta(plan, st);
     }
+    for (const k of decision.kept) this.deps.logger.debug({ target: plan.target.key, identity: k.id, reason: k.reason }, 'identity left on target');
+    await this.saveLedger(plan, st, decision.ledgerBefore);
     return decision;
+  }
+
+  private delta(plan: TargetPlan, st: ConvergeState): DeltaDecision {
+    return decideDelta({ ...plan, current: st.current, ledger: st.ledger, immutable: this.deps.immutable, excluded: new Set(st.failed.keys()) });
+  }
+
+  /** Writes the ledger only when it changes (an add alone leaves the after-PATCH ledger as it was). */
+  private async saveLedger(plan: TargetPlan, st: ConvergeState, ids: readonly string[]): Promise<void> {
+    if (sameSet(st.ledger, ids)) return;
+    await this.deps.ledger.set(plan.target, ids);
+    st.ledger = new Set(ids);
   }
 
   /** One PATCH (or a reason to stop): updates the state, sets refused identities aside. */
@@ -120,8 +140,7 @@ export class TargetRunner {
     try {
       st.writes++;
       st.current = await this.deps.arm.updateIdentities(target, st.current, { add: decision.add, remove: decision.remove }, signal);
-      await this.deps.ledger.set(target, decision.ledgerAfter);
-      st.ledger = new Set(decision.ledgerAfter);
+      await this.saveLedger(plan, st, decision.ledgerAfter);
       this.deps.logger.info({ target: target.key, added: decision.add.length, removed: decision.remove.length }, 'identities updated');
       return undefined;
     } catch (err) {
