@@ -9,6 +9,10 @@ import type { TargetPlan } from '../plan/model';
 import type { ArmGate } from './arm-gate';
 import type { LedgerStore } from './ports';
 
+export const DEFAULT_TRANSIENT_RETRY_MS = 5000;
+/** PATCH retries after setting refused identities aside, when not configured. */
+export const DEFAULT_ISOLATION_RETRIES = 2;
+
 export type TargetResult = 'done' | 'partial' | 'deferred' | 'failed';
 
 /** What happened to one identity on the target. */
@@ -35,7 +39,7 @@ export interface TargetRunnerDeps {
   readonly logger: Pick<Logger, 'info' | 'warn' | 'debug'>;
   /** Called when ARM or the budget holds work back. */
   readonly onThrottle?: (scope: 'retry-after' | 'budget', waitMs: number) => void;
-  /** Default backoff for transient failures without Retry-After. */
+  /** Default backoff for transient failures without Retry-After (default DEFAULT_TRANSIENT_RETRY_MS). */
   readonly transientRetryMs?: number;
   /** PATCH retries after setting refused identities aside (the original's --update-user-msi-max-retry). */
   readonly isolationRetries?: number;
@@ -93,7 +97,7 @@ export class TargetRunner {
       ledgerFresh: false,
       pending: [],
     };
-    const rounds = (this.deps.isolationRetries ?? 2) + 1;
+    const rounds = (this.deps.isolationRetries ?? DEFAULT_ISOLATION_RETRIES) + 1;
     for (let round = 0; round <= rounds; round++) {
       const decision = await this.decide(plan, st);
       st.pending = [...decision.add, ...decision.remove];
@@ -159,7 +163,7 @@ export class TargetRunner {
       // Out of retries with work left: report it on the remaining identities and try again later.
       for (const id of st.pending) st.failed.set(id, st.lastError);
       const identities = outcomesFrom(st.current, st.ids, st.failed);
-      return { result: 'failed', retryInMs: this.deps.transientRetryMs ?? 5000, error: st.lastError, identities, writes: st.writes };
+      return { result: 'failed', retryInMs: this.deps.transientRetryMs ?? DEFAULT_TRANSIENT_RETRY_MS, error: st.lastError, identities, writes: st.writes };
     }
     return { result: st.failed.size > 0 ? 'partial' : 'done', identities: outcomesFrom(st.current, st.ids, st.failed), writes: st.writes };
   }
@@ -184,7 +188,7 @@ export class TargetRunner {
     current?: IdentityState,
     failed: Map<string, ClassifiedArmError> = new Map(),
   ): TargetOutcome {
-    const fallbackMs = this.deps.transientRetryMs ?? 5000;
+    const fallbackMs = this.deps.transientRetryMs ?? DEFAULT_TRANSIENT_RETRY_MS;
     if (error.kind === 'throttled') {
       const wait = error.retryAfterMs ?? fallbackMs;
       this.deps.gate.block(plan.target, wait);
