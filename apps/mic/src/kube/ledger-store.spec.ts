@@ -8,6 +8,11 @@ const target: TargetRef = { kind: 'vmss', subscriptionId: 's', resourceGroup: 'r
 function fakeHttp() {
   const calls: string[] = [];
   let stored: { rv: number; identities: string } | undefined;
+  const refuse = (method: string, rv: string | undefined): void => {
+    if (method === 'POST' && stored) throw new KubeApiError(409, 'AlreadyExists', 'exists');
+    if (method === 'PUT' && !stored) throw new KubeApiError(404, 'NotFound', 'not found');
+    if (method === 'PUT' && rv !== String(stored?.rv)) throw new KubeApiError(409, 'Conflict', 'stale');
+  };
   const answer = (): unknown => ({ metadata: { resourceVersion: String(stored?.rv) }, data: { identities: stored?.identities } });
   const http = {
     async request<T>(req: KubeRequest): Promise<T> {
@@ -17,9 +22,7 @@ function fakeHttp() {
         if (!stored) throw new KubeApiError(404, 'NotFound', 'not found');
         return answer() as T;
       }
-      if (req.method === 'POST' && stored) throw new KubeApiError(409, 'AlreadyExists', 'exists');
-      if (req.method === 'PUT' && !stored) throw new KubeApiError(404, 'NotFound', 'not found');
-      if (req.method === 'PUT' && body?.metadata?.resourceVersion !== String(stored?.rv)) throw new KubeApiError(409, 'Conflict', 'stale');
+      refuse(req.method, body?.metadata?.resourceVersion);
       stored = { rv: (stored?.rv ?? 0) + 1, identities: body?.data?.identities ?? '' };
       return answer() as T;
     },
