@@ -15,7 +15,7 @@ import type { MicMetrics } from './ops/metrics';
 import { effectiveStatus } from './plan/assigned-object';
 import type { ImmutableIdentities } from './plan/delta';
 import { objectRef, refKey } from './plan/existing';
-import type { Plan, PlannerSettings, PlanWarning } from './plan/model';
+import type { Plan, PlannerSettings, PlanWarning, Snapshot } from './plan/model';
 import { planSync } from './plan/plan';
 import { World } from './kube/world';
 
@@ -142,9 +142,9 @@ export class MicController {
     const { deps } = this;
     const world = this.world as World;
     const started = deps.clock.now();
-    const snapshot = world.snapshot(deps.settings);
     const applier = this.applier as Applier;
-    const plan = planSync(snapshot, { driftCheck: kind === 'drift', owedReleases: applier.owedReleases() });
+    const snapshot: Snapshot = { ...world.snapshot(deps.settings), owedReleases: applier.owedReleases() };
+    const plan = planSync(snapshot, { driftCheck: kind === 'drift' });
     this.report(plan.warnings);
     const index = new Map<string, AzureAssignedIdentity>(snapshot.assigned.map((a) => [refKey(objectRef(a)), a]));
     for (const c of plan.creates) index.set(refKey(objectRef(c.object)), c.object);

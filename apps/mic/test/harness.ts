@@ -161,6 +161,8 @@ export interface StartOptions {
   readonly instance?: string;
   readonly flags?: readonly string[];
   readonly logger?: Logger;
+  /** Replaces the ServiceAccount's KubeConfig (e.g. one that goes through a counting proxy). */
+  readonly kubeConfig?: KubeConfig;
 }
 
 /** Starts MIC as the namespace's pod-identity-mic ServiceAccount against the emulator. */
@@ -195,7 +197,7 @@ export async function startMicFor(env: MicEnvironment, options: StartOptions = {
   const parsed = parseFlags(MIC_FLAGS, { argv, env: env2, ignore: KLOG_FLAGS });
   const config = buildConfig({ values: parsed.values, env: env2, readFile: (p) => readFileSync(p, 'utf8'), hostname: 'test' });
   const logger = options.logger ?? createLogger({ name: 'mic', level: (process.env.MIC_TEST_LOG_LEVEL as 'info') ?? 'silent' });
-  return startMic({ config, kubeConfig: env.micKubeConfig, logger, version: 'test', caPem: env.emulator.ca.pem });
+  return startMic({ config, kubeConfig: options.kubeConfig ?? env.micKubeConfig, logger, version: 'test', caPem: env.emulator.ca.pem });
 }
 
 // ---- Kubernetes objects ----

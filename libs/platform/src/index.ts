@@ -54,3 +54,4 @@ export {
   type ResolvedBackoff,
 } from './retry/backoff';
 export { retry, RetryExhaustedError, type RetryOptions } from './retry/retry';
+export { TokenBucket, type TokenBucketLimit } from './rate/token-bucket';

@@ -192,7 +192,7 @@ describe('Applier: removals that could not run in their own sync', () => {
 
     // The pod is re-created on a node of another VMSS: the object is rewritten at once, both targets wait.
     const assigned = first.creates.map((c) => stored(c.object, 'Assigned'));
-    const move = planSync(snapshot({ ...base, pods: at('n1'), assigned }), { owedReleases: applier.owedReleases() });
+    const move = planSync(snapshot({ ...base, pods: at('n1'), assigned, owedReleases: applier.owedReleases() }));
     expect(move.updates).toHaveLength(1);
     expect(await applier.apply(move, lookupFor(move))).toMatchObject({ dispatched: 0, coalescing: 2 });
 
@@ -200,7 +200,7 @@ describe('Applier: removals that could not run in their own sync', () => {
     const moved = move.updates.map((u) => stored(u.object, 'Created'));
     const forgetful = planSync(snapshot({ ...base, pods: at('n1'), assigned: moved }));
     expect(forgetful.targets.map((t) => t.target.name)).toEqual(['other']);
-    const next = planSync(snapshot({ ...base, pods: at('n1'), assigned: moved }), { owedReleases: applier.owedReleases() });
+    const next = planSync(snapshot({ ...base, pods: at('n1'), assigned: moved, owedReleases: applier.owedReleases() }));
     expect(next.targets.map((t) => [t.target.name, t.releasable])).toEqual([
       ['other', []],
       ['pool', [uai('good')]],

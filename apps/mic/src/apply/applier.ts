@@ -4,7 +4,7 @@
 // for ARM, so a slow VMSS never delays assignments on other VMs. A target whose change set is still
 // changing is held in a short coalescing window first, so a burst of pods gives one PATCH (docs/adr/0006).
 import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
-import type { Clock, Logger } from '@pod-identity/platform';
+import { backoffDelay, type Clock, type Logger } from '@pod-identity/platform';
 import { objectRef, refKey } from '../plan/existing';
 import type { ObjectRef, Plan, TargetPlan } from '../plan/model';
 import { changeSignature, hasPendingChange } from './change-signature';
@@ -26,14 +26,19 @@ export interface ApplierDeps {
   readonly kubeConcurrency: number;
   /** Concurrent VM/VMSS operations. */
   readonly targetConcurrency: number;
-  /** First retry delay of a failing VM/VMSS; doubles per consecutive failure up to 5 minutes. */
+  /** First retry delay of a failing VM/VMSS or Kubernetes write; doubles per consecutive failure. */
   readonly retryBaseMs: number;
+  /** Longest retry delay (default DEFAULT_RETRY_MAX_MS). */
+  readonly retryMaxMs?: number;
   /** Called when a target operation ended, or when a waiting target becomes due: time to sync again. */
   readonly wake: (reason: string) => void;
   readonly onTargetResult?: (result: TargetOutcome['result']) => void;
   /** Coalescing window per VM/VMSS; absent: dispatch as soon as there is work. */
   readonly coalescing?: WindowSettings;
 }
+
+/** Retry delays of a failing target or write stop growing here. */
+export const DEFAULT_RETRY_MAX_MS = 300_000;
 
 export interface ApplyReport {
   readonly kubeWrites: number;
@@ -73,7 +78,7 @@ export class Applier {
   constructor(private readonly deps: ApplierDeps) {
     this.targets = new Limiter(deps.targetConcurrency);
     this.window = new CoalescingWindow(deps.coalescing ?? { quietMs: 0, maxMs: 0 });
-    this.writeBackoff = new WriteBackoff(deps.clock, deps.retryBaseMs);
+    this.writeBackoff = new WriteBackoff(deps.clock, deps.retryBaseMs, this.retryMaxMs);
   }
 
   async apply(plan: Plan, lookup: AssignedLookup, signal?: AbortSignal): Promise<ApplyReport> {
@@ -166,8 +171,8 @@ export class Applier {
       .run(() => this.deps.runner.run(tp))
       .then((outcome) => this.settle(tp, outcome, lookup))
       .catch((err: unknown) => {
-        this.deps.logger.error({ target: key, err }, 'target operation crashed');
-        this.later(key, 5000);
+        this.deps.logger.error({ target: key, err }, 'target operation crashed; retrying with backoff (a bug: please report it)');
+        this.later(key, this.failureDelay(key));
       })
       .finally(() => {
         this.inflight.delete(key);
@@ -199,10 +204,19 @@ export class Applier {
       this.later(key, outcome.retryInMs ?? this.deps.retryBaseMs);
       return;
     }
+    this.later(key, Math.max(this.failureDelay(key), outcome.error?.retryAfterMs ?? 0));
+  }
+
+  private get retryMaxMs(): number {
+    return this.deps.retryMaxMs ?? DEFAULT_RETRY_MAX_MS;
+  }
+
+  /** Counts one more consecutive failure of the target; its exponential backoff (platform's schedule). */
+  private failureDelay(key: string): number {
     const n = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, n);
-    const backoff = Math.min(300_000, this.deps.retryBaseMs * 2 ** (n - 1));
-    this.later(key, Math.max(backoff, outcome.error?.retryAfterMs ?? 0));
+    const maxMs = this.retryMaxMs;
+    return backoffDelay(n - 1, { initialMs: Math.min(this.deps.retryBaseMs, maxMs), maxMs, jitter: 0 });
   }
 
   private async settle(tp: TargetPlan, outcome: TargetOutcome, lookup: AssignedLookup): Promise<void> {

@@ -1,9 +1,8 @@
 // Keeps MIC from causing or prolonging ARM throttling: after a 429 every call to that subscription
 // waits until Retry-After has passed, and writes spend a budget (per VM/VMSS and overall), so that even
 // a misbehaving cluster (pods flapping) cannot turn into a PATCH storm.
-import type { Clock } from '@pod-identity/platform';
+import { TokenBucket, type Clock } from '@pod-identity/platform';
 import type { TargetRef } from '../plan/model';
-import { TokenBucket } from './token-bucket';
 
 export interface WriteBudget {
   /** Writes per minute over all targets, and the burst allowed. */
@@ -27,7 +26,7 @@ export class ArmGate {
     private readonly clock: Clock,
     private readonly budget: WriteBudget = DEFAULT_WRITE_BUDGET,
   ) {
-    this.global = new TokenBucket(clock, budget.perMinute, budget.burst);
+    this.global = new TokenBucket({ perMinute: budget.perMinute, burst: budget.burst }, clock.now());
   }
 
   /** Records a Retry-After for the target's subscription. */
@@ -49,17 +48,19 @@ export class ArmGate {
     const call = this.mayCall(target);
     if (!call.ok) return call;
     const bucket = this.bucket(target);
-    const wait = Math.max(this.global.waitMs(), bucket.waitMs());
+    const now = this.clock.now();
+    const wait = Math.max(this.global.waitMs(now), bucket.waitMs(now));
     if (wait > 0) return { ok: false, retryInMs: wait, scope: 'budget' };
-    this.global.take();
-    bucket.take();
+    // Both have a token (waitMs 0 above), so both takes succeed.
+    this.global.tryTake(now);
+    bucket.tryTake(now);
     return { ok: true };
   }
 
   private bucket(target: TargetRef): TokenBucket {
     let b = this.perTarget.get(target.key);
     if (!b) {
-      b = new TokenBucket(this.clock, this.budget.perTargetPerMinute, this.budget.perTargetBurst);
+      b = new TokenBucket({ perMinute: this.budget.perTargetPerMinute, burst: this.budget.perTargetBurst }, this.clock.now());
       this.perTarget.set(target.key, b);
     }
     return b;

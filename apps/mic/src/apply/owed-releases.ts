@@ -2,14 +2,11 @@
 // object at once, so the old VM/VMSS's removal shows up in that one plan only: if the target is busy,
 // waiting or in its coalescing window then, the identity would stay on it for good. The applier keeps
 // such removals here and the planner puts them back into every plan until a run on the target has done
-// them. In memory only: a MIC restart in between leaves the identity on the VM (as the original does).
-import type { TargetPlan, TargetRef } from '../plan/model';
+// them (through the snapshot). In memory only: a MIC restart in between leaves the identity on the VM (as the original does).
+import type { OwedRelease, TargetPlan, TargetRef } from '../plan/model';
 import type { TargetOutcome } from './target-runner';
 
-export interface OwedRelease {
-  readonly target: TargetRef;
-  readonly resourceId: string;
-}
+export type { OwedRelease };
 
 export class OwedReleases {
   private readonly byTarget = new Map<string, { readonly target: TargetRef; readonly ids: Set<string> }>();

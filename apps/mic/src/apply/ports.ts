@@ -18,9 +18,15 @@ export interface AssignedIdentityWriter {
   remove(obj: AzureAssignedIdentity): Promise<void>;
 }
 
-/** Durable record of the identities MIC itself added to each VM/VMSS. */
+export interface LedgerReadOptions {
+  /** Read the stored record even when this process already knows it (asked for before any removal). */
+  readonly fresh?: boolean;
+}
+
+/** Durable record of the identities MIC itself added to each VM/VMSS (docs/adr/0005). */
 export interface LedgerStore {
-  get(target: TargetRef): Promise<ReadonlySet<string>>;
+  /** The recorded ids; without `fresh`, what this process last read or wrote may answer. */
+  get(target: TargetRef, options?: LedgerReadOptions): Promise<ReadonlySet<string>>;
   set(target: TargetRef, ids: readonly string[]): Promise<void>;
 }
 

@@ -39,6 +39,25 @@ describe('TargetRunner', () => {
     expect(out.identities.get(uai('a'))).toEqual({ state: 'present' });
   });
 
+  it('writes the ledger once for an add: ahead of the PATCH, not again when the PATCH changes nothing in it', async () => {
+    const { arm, ledger, runner } = setup();
+    await runner.run(plan({ needed: [uai('a')] }));
+    expect(arm.patches).toHaveLength(1);
+    expect(ledger.writes).toBe(1);
+    expect(ledger.freshReads).toBe(0);
+  });
+
+  it('writes the ledger after a removal, deciding it on a fresh read of the stored record', async () => {
+    const { arm, ledger, runner } = setup();
+    arm.states.set('pool', toIdentityState({ type: 'UserAssigned', userAssignedIdentities: { [uai('mine')]: {} } }));
+    await ledger.set(target, [uai('mine')]);
+    await runner.run(plan({ releasable: [uai('mine')] }));
+    expect(arm.patches).toEqual([{ name: 'pool', delta: { add: [], remove: [uai('mine')] } }]);
+    expect(ledger.freshReads).toBe(1);
+    expect(ledger.writes).toBe(2);
+    expect([...(await ledger.get(target))]).toEqual([]);
+  });
+
   it('sends no PATCH when everything needed is there', async () => {
     const { arm, runner } = setup();
     arm.states.set('pool', toIdentityState({ type: 'UserAssigned', userAssignedIdentities: { [uai('a')]: {} } }));

@@ -9,6 +9,10 @@ import type { TargetPlan } from '../plan/model';
 import type { ArmGate } from './arm-gate';
 import type { LedgerStore } from './ports';
 
+export const DEFAULT_TRANSIENT_RETRY_MS = 5000;
+/** PATCH retries after setting refused identities aside, when not configured. */
+export const DEFAULT_ISOLATION_RETRIES = 2;
+
 export type TargetResult = 'done' | 'partial' | 'deferred' | 'failed';
 
 /** What happened to one identity on the target. */
@@ -35,7 +39,7 @@ export interface TargetRunnerDeps {
   readonly logger: Pick<Logger, 'info' | 'warn' | 'debug'>;
   /** Called when ARM or the budget holds work back. */
   readonly onThrottle?: (scope: 'retry-after' | 'budget', waitMs: number) => void;
-  /** Default backoff for transient failures without Retry-After. */
+  /** Default backoff for transient failures without Retry-After (default DEFAULT_TRANSIENT_RETRY_MS). */
   readonly transientRetryMs?: number;
   /** PATCH retries after setting refused identities aside (the original's --update-user-msi-max-retry). */
   readonly isolationRetries?: number;
@@ -61,6 +65,8 @@ interface ConvergeState {
   writes: number;
   readonly failed: Map<string, ClassifiedArmError>;
   ledger: ReadonlySet<string>;
+  /** Whether `ledger` was read from the store during this run (not from what the process remembered). */
+  ledgerFresh: boolean;
   pending: string[];
   lastError?: ClassifiedArmError;
 }
@@ -88,9 +94,10 @@ export class TargetRunner {
       writes: 0,
       failed: new Map(),
       ledger: await this.deps.ledger.get(plan.target),
+      ledgerFresh: false,
       pending: [],
     };
-    const rounds = (this.deps.isolationRetries ?? 2) + 1;
+    const rounds = (this.deps.isolationRetries ?? DEFAULT_ISOLATION_RETRIES) + 1;
     for (let round = 0; round <= rounds; round++) {
       const decision = await this.decide(plan, st);
       st.pending = [...decision.add, ...decision.remove];
@@ -101,15 +108,32 @@ export class TargetRunner {
     return this.finish(st);
   }
 
-  /** Decides the next delta and persists the ledger ahead of it. */
+  /**
+   * Decides the next delta and persists the ledger ahead of it. Whether to remove is decided on the
+   * stored ledger, never on a remembered one: a ledger edited by hand or by another leader counts at once.
+   */
   private async decide(plan: TargetPlan, st: ConvergeState): Promise<DeltaDecision> {
-    const decision = decideDelta({ ...plan, current: st.current, ledger: st.ledger, immutable: this.deps.immutable, excluded: new Set(st.failed.keys()) });
-    for (const k of decision.kept) this.deps.logger.debug({ target: plan.target.key, identity: k.id, reason: k.reason }, 'identity left on target');
-    if (!sameSet(st.ledger, decision.ledgerBefore)) {
-      await this.deps.ledger.set(plan.target, decision.ledgerBefore);
-      st.ledger = new Set(decision.ledgerBefore);
+    let decision = this.delta(plan, st);
+    const ownershipMatters = decision.remove.length > 0 || decision.kept.some((k) => k.reason === 'not-added-by-mic');
+    if (ownershipMatters && !st.ledgerFresh) {
+      st.ledger = await this.deps.ledger.get(plan.target, { fresh: true });
+      st.ledgerFresh = true;
+      decision = this.delta(plan, st);
     }
+    for (const k of decision.kept) this.deps.logger.debug({ target: plan.target.key, identity: k.id, reason: k.reason }, 'identity left on target');
+    await this.saveLedger(plan, st, decision.ledgerBefore);
     return decision;
+  }
+
+  private delta(plan: TargetPlan, st: ConvergeState): DeltaDecision {
+    return decideDelta({ ...plan, current: st.current, ledger: st.ledger, immutable: this.deps.immutable, excluded: new Set(st.failed.keys()) });
+  }
+
+  /** Writes the ledger only when it changes (an add alone leaves the after-PATCH ledger as it was). */
+  private async saveLedger(plan: TargetPlan, st: ConvergeState, ids: readonly string[]): Promise<void> {
+    if (sameSet(st.ledger, ids)) return;
+    await this.deps.ledger.set(plan.target, ids);
+    st.ledger = new Set(ids);
   }
 
   /** One PATCH (or a reason to stop): updates the state, sets refused identities aside. */
@@ -120,8 +144,7 @@ export class TargetRunner {
     try {
       st.writes++;
       st.current = await this.deps.arm.updateIdentities(target, st.current, { add: decision.add, remove: decision.remove }, signal);
-      await this.deps.ledger.set(target, decision.ledgerAfter);
-      st.ledger = new Set(decision.ledgerAfter);
+      await this.saveLedger(plan, st, decision.ledgerAfter);
       this.deps.logger.info({ target: target.key, added: decision.add.length, removed: decision.remove.length }, 'identities updated');
       return undefined;
     } catch (err) {
@@ -140,7 +163,7 @@ export class TargetRunner {
       // Out of retries with work left: report it on the remaining identities and try again later.
       for (const id of st.pending) st.failed.set(id, st.lastError);
       const identities = outcomesFrom(st.current, st.ids, st.failed);
-      return { result: 'failed', retryInMs: this.deps.transientRetryMs ?? 5000, error: st.lastError, identities, writes: st.writes };
+      return { result: 'failed', retryInMs: this.deps.transientRetryMs ?? DEFAULT_TRANSIENT_RETRY_MS, error: st.lastError, identities, writes: st.writes };
     }
     return { result: st.failed.size > 0 ? 'partial' : 'done', identities: outcomesFrom(st.current, st.ids, st.failed), writes: st.writes };
   }
@@ -165,7 +188,7 @@ export class TargetRunner {
     current?: IdentityState,
     failed: Map<string, ClassifiedArmError> = new Map(),
   ): TargetOutcome {
-    const fallbackMs = this.deps.transientRetryMs ?? 5000;
+    const fallbackMs = this.deps.transientRetryMs ?? DEFAULT_TRANSIENT_RETRY_MS;
     if (error.kind === 'throttled') {
       const wait = error.retryAfterMs ?? fallbackMs;
       this.deps.gate.block(plan.target, wait);

@@ -8,7 +8,7 @@ export class WriteBackoff {
   constructor(
     private readonly clock: Clock,
     private readonly baseMs: number,
-    private readonly maxMs = 300_000,
+    private readonly maxMs: number,
   ) {}
 
   /** Whether a write for this object may be tried now. */

@@ -13,6 +13,9 @@ import type { ControllerTuning } from '../controller';
 import type { PlacementPolicy } from '../plan/model';
 import type { MIC_FLAGS } from './flags';
 
+/** How long MIC waits for its informers' first lists before warning and waiting again. */
+export const CACHE_SYNC_TIMEOUT_MS = 60_000;
+
 export interface MicConfig {
   readonly kubeconfig?: string;
   readonly podNamespace: string;
@@ -108,7 +111,7 @@ export function buildConfig(input: ConfigInput): MicConfig {
         perTargetPerMinute: v['arm-target-writes-per-minute'],
         perTargetBurst: v['arm-target-write-burst'],
       },
-      cacheSyncTimeoutMs: 60_000,
+      cacheSyncTimeoutMs: CACHE_SYNC_TIMEOUT_MS,
       shutdownGraceMs: v['shutdown-grace'],
       transientRetryMs: Math.max(100, v['update-user-msi-retry-interval']),
       isolationRetries: v['update-user-msi-max-retry'],

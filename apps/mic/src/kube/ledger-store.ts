@@ -1,9 +1,11 @@
 // MIC's durable record of the identities it added to each VM/VMSS (docs/adr/0005): one ConfigMap per
 // target in MIC's namespace, so it survives restarts and leader changes and writes to different targets
 // never contend. Only what MIC added is ever removed; identities that were there before stay.
+// Each record is read once and then remembered: writes are conditional on its resourceVersion, so a record
+// changed elsewhere fails the write and is read again; removals ask for a fresh read (see TargetRunner).
 import { createHash } from 'node:crypto';
 import { isConflict, isNotFound, type KubeHttp } from '@pod-identity/kube';
-import type { LedgerStore } from '../apply/ports';
+import type { LedgerReadOptions, LedgerStore } from '../apply/ports';
 import type { TargetRef } from '../plan/model';
 import { formatTarget } from '../plan/targets';
 
@@ -38,7 +40,10 @@ export class ConfigMapLedgerStore implements LedgerStore {
     return name ? `${base}/${encodeURIComponent(name)}` : base;
   }
 
-  async get(target: TargetRef): Promise<ReadonlySet<string>> {
+  /** Answers from what this process last read or wrote, unless `fresh` (see LedgerStore). */
+  async get(target: TargetRef, options: LedgerReadOptions = {}): Promise<ReadonlySet<string>> {
+    const known = options.fresh ? undefined : this.cache.get(target.key);
+    if (known) return known.ids;
     const name = ledgerName(this.prefix, target);
     try {
       const cm = await this.http.request<ConfigMap>({ method: 'GET', path: this.path(name) });
@@ -54,7 +59,8 @@ export class ConfigMapLedgerStore implements LedgerStore {
 
   async set(target: TargetRef, ids: readonly string[]): Promise<void> {
     const name = ledgerName(this.prefix, target);
-    const known = this.cache.get(target.key) ?? (await this.get(target), this.cache.get(target.key));
+    if (!this.cache.has(target.key)) await this.get(target, { fresh: true });
+    const known = this.cache.get(target.key);
     const body: ConfigMap = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -73,8 +79,9 @@ export class ConfigMapLedgerStore implements LedgerStore {
         : await this.http.request<ConfigMap>({ method: 'POST', path: this.path(), body });
       this.cache.set(target.key, { ids: new Set(ids), resourceVersion: saved.metadata?.resourceVersion });
     } catch (err) {
-      // Someone (a previous leader) wrote it meanwhile: forget what we knew; the caller retries later.
-      if (isConflict(err)) this.cache.delete(target.key);
+      // Someone (a previous leader, an operator) wrote or deleted it meanwhile: forget what we knew; the
+      // caller retries later from the stored record.
+      if (isConflict(err) || isNotFound(err)) this.cache.delete(target.key);
       throw err;
     }
   }

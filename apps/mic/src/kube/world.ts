@@ -5,7 +5,7 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { BINDING_LABEL, type AzureAssignedIdentity } from '@pod-identity/crd-types';
 import { crdInformer, nodeInformer, podInformer, type Informer, type InformerLogger, type KubeHttp } from '@pod-identity/kube';
 import type { Clock } from '@pod-identity/platform';
-import type { NodeInfo, PlannerSettings, PodInfo, Snapshot } from '../plan/model';
+import type { ClusterSnapshot, NodeInfo, PlannerSettings, PodInfo } from '../plan/model';
 import { WriteOverlay } from './overlay';
 import { slimNode, slimPod, withoutManagedFields } from './slim';
 
@@ -103,7 +103,7 @@ export class World {
     return this.overlay.merge(this.assigned.list());
   }
 
-  snapshot(settings: PlannerSettings): Snapshot {
+  snapshot(settings: PlannerSettings): ClusterSnapshot {
     return {
       pods: this.pods.list().map(toPodInfo),
       nodes: new Map(this.nodes.list().map((n) => [n.metadata?.name ?? '', toNodeInfo(n)])),

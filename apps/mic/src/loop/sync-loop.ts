@@ -2,7 +2,7 @@
 // sync started after a burst sees the whole burst, so 1,000 events give one or two syncs. A periodic
 // resync marks the world dirty anyway, and a periodic drift check asks for a sync that also verifies
 // targets with nothing pending (identities stripped outside MIC are re-added).
-import { isSleepAborted, type Clock, type Logger } from '@pod-identity/platform';
+import { Backoff, isSleepAborted, type Clock, type Logger } from '@pod-identity/platform';
 
 export type SyncKind = 'event' | 'resync' | 'drift';
 
@@ -13,12 +13,16 @@ export interface SyncLoopOptions {
   readonly sync: (kind: SyncKind) => Promise<void>;
   readonly resyncIntervalMs: number;
   readonly driftIntervalMs: number;
-  /** Delay before retrying a sync that threw (default 1 s, doubling to 30 s). */
+  /** Delay before retrying a sync that threw (default 1 s), doubling up to `errorBackoffMaxMs` (default 30 s). */
   readonly errorBackoffMs?: number;
+  readonly errorBackoffMaxMs?: number;
   readonly onPendingChange?: (pending: number) => void;
   /** A sync threw (counted as result="error" in mic_syncs_total); it is retried after the backoff. */
   readonly onSyncError?: (kind: SyncKind) => void;
 }
+
+export const DEFAULT_SYNC_ERROR_BACKOFF_MS = 1000;
+export const DEFAULT_SYNC_ERROR_BACKOFF_MAX_MS = 30_000;
 
 export class SyncLoop {
   private dirty = true;
@@ -58,7 +62,8 @@ export class SyncLoop {
       }),
       this.every(this.options.driftIntervalMs, signal, () => this.requestDriftCheck()),
     ];
-    let failures = 0;
+    const initialMs = this.options.errorBackoffMs ?? DEFAULT_SYNC_ERROR_BACKOFF_MS;
+    const errors = new Backoff({ initialMs, maxMs: Math.max(initialMs, this.options.errorBackoffMaxMs ?? DEFAULT_SYNC_ERROR_BACKOFF_MAX_MS), jitter: 0 });
     while (!signal.aborted) {
       if (!this.dirty) {
         await this.waitForWork(signal);
@@ -73,14 +78,13 @@ export class SyncLoop {
       try {
         await this.options.sync(kind);
         this.syncCount++;
-        failures = 0;
+        errors.reset();
       } catch (err) {
-        failures++;
         this.options.logger.error({ err }, 'sync failed');
         this.options.onSyncError?.(kind);
         this.dirty = true;
         if (kind === 'drift') this.drift = true;
-        await this.pause(Math.min(30_000, (this.options.errorBackoffMs ?? 1000) * 2 ** (failures - 1)), signal);
+        await this.pause(errors.next(), signal);
       }
     }
     await Promise.allSettled(timers);

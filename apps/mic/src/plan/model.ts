@@ -29,6 +29,16 @@ export interface PlannerSettings {
   readonly defaultResourceGroup: string;
 }
 
+/** A removal an earlier plan asked for that no run on its target has carried out yet (see OwedReleases). */
+export interface OwedRelease {
+  readonly target: TargetRef;
+  readonly resourceId: string;
+}
+
+/**
+ * Everything the planner reads: the cluster as the informers see it, plus the one thing only MIC itself
+ * knows, the removals it still owes. The planner is a pure function of this (and of the sync's kind).
+ */
 export interface Snapshot {
   readonly pods: readonly PodInfo[];
   readonly nodes: ReadonlyMap<string, NodeInfo>;
@@ -37,7 +47,12 @@ export interface Snapshot {
   readonly identities: readonly AzureIdentity[];
   readonly assigned: readonly AzureAssignedIdentity[];
   readonly settings: PlannerSettings;
+  /** The applier's record of removals not done yet, so a moved assignment's old target is not forgotten. */
+  readonly owedReleases: readonly OwedRelease[];
 }
+
+/** The part of the snapshot that comes from the cluster. */
+export type ClusterSnapshot = Omit<Snapshot, 'owedReleases'>;
 
 /** A compute resource (VM or whole VMSS) with its stable key. */
 export interface TargetRef extends Omit<ComputeTarget, 'instanceId'> {

@@ -7,15 +7,13 @@ import { chooseAssignedIdentityName, parseUserAssignedIdentityId } from '@pod-id
 import { buildAssignedObject, effectiveStatus } from './assigned-object';
 import { cmp, desiredAssignments } from './desired';
 import { existingKey, existingResourceId, existingTarget, isTerminating, objectRef, refKey } from './existing';
-import type { CreateAction, DesiredAssignment, Plan, Snapshot, TargetRef, UpdateAction } from './model';
+import type { CreateAction, DesiredAssignment, Plan, Snapshot, UpdateAction } from './model';
 import { TargetAccumulator } from './target-accumulator';
 import { formatTarget, TARGET_ANNOTATION } from './targets';
 
 export interface PlanOptions {
   /** Include every target holding needed identities, so the applier re-adds identities stripped outside MIC. */
   readonly driftCheck?: boolean;
-  /** Removals an earlier plan asked for that have not run yet (the applier's record; see OwedReleases). */
-  readonly owedReleases?: ReadonlyArray<{ readonly target: TargetRef; readonly resourceId: string }>;
 }
 
 interface Work {
@@ -153,7 +151,7 @@ export function planSync(snapshot: Snapshot, options: PlanOptions = {}): Plan {
     for (const obj of objs) releaseOld(work, obj, true);
   }
   for (const obj of orphans) releaseOld(work, obj, true);
-  for (const owed of options.owedReleases ?? []) work.targets.releasable(owed.target, owed.resourceId);
+  for (const owed of snapshot.owedReleases) work.targets.releasable(owed.target, owed.resourceId);
   // Deleting an object whose identity is still needed on its target needs no ARM call.
   work.deletes.push(...work.targets.takeNeededReleases());
   return {

@@ -1,7 +1,7 @@
 // In-memory fakes of MIC's ports for unit tests.
 import { ArmError, applyDelta, toIdentityState, type ComputeIdentityPort, type ComputeRef, type IdentityDelta, type IdentityState } from '@pod-identity/azure-arm';
 import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
-import type { AssignedIdentityWriter, AssignedStatusUpdate, AssignmentEvents, EventSeverity, LedgerStore } from '../apply/ports';
+import type { AssignedIdentityWriter, AssignedStatusUpdate, AssignmentEvents, EventSeverity, LedgerReadOptions, LedgerStore } from '../apply/ports';
 import type { ObjectRef, PlanWarning, TargetRef } from '../plan/model';
 
 export class FakeArm implements ComputeIdentityPort {
@@ -47,8 +47,11 @@ export class FakeArm implements ComputeIdentityPort {
 export class FakeLedger implements LedgerStore {
   readonly data = new Map<string, Set<string>>();
   writes = 0;
+  /** Reads that asked for the stored record (LedgerReadOptions.fresh). */
+  freshReads = 0;
 
-  async get(target: TargetRef): Promise<ReadonlySet<string>> {
+  async get(target: TargetRef, options: LedgerReadOptions = {}): Promise<ReadonlySet<string>> {
+    if (options.fresh) this.freshReads++;
     return new Set(this.data.get(target.key) ?? []);
   }
 

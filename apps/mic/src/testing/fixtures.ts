@@ -69,6 +69,7 @@ export function snapshot(parts: Partial<Omit<Snapshot, 'nodes'>> & { nodes?: Nod
     identities: parts.identities ?? [],
     assigned: parts.assigned ?? [],
     settings: parts.settings ?? SETTINGS,
+    owedReleases: parts.owedReleases ?? [],
   };
 }
 

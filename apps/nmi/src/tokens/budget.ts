@@ -2,6 +2,7 @@
 // (token bucket with `burst`). IMDS allows 20 requests/s and 5 concurrent per VM for managed identity,
 // shared by everything on the node. A caller waits at most `maxWaitMs` for a slot, then gets
 // upstream-busy (429 + Retry-After) instead of queueing without bound.
+import { TokenBucket } from '@pod-identity/platform';
 import { NmiError } from '../errors';
 import { ChangeSignal } from '../util/change-signal';
 import type { Clock } from '../util/clock';
@@ -15,16 +16,14 @@ export interface BudgetOptions {
 
 export class UpstreamBudget {
   private active = 0;
-  private tokens: number;
-  private lastRefill: number;
+  private readonly starts: TokenBucket;
   private readonly released = new ChangeSignal();
 
   constructor(
     private readonly options: BudgetOptions,
     private readonly clock: Clock,
   ) {
-    this.tokens = options.burst;
-    this.lastRefill = clock.now();
+    this.starts = new TokenBucket({ burst: options.burst, perMinute: options.ratePerSec * 60 }, clock.now());
   }
 
   async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -44,23 +43,16 @@ export class UpstreamBudget {
   private async acquire(signal?: AbortSignal): Promise<void> {
     const deadline = this.clock.now() + this.options.maxWaitMs;
     for (;;) {
-      this.refill();
-      if (this.active < this.options.maxConcurrent && this.tokens >= 1) {
-        this.tokens -= 1;
+      // A token is taken only when a slot is free too.
+      if (this.active < this.options.maxConcurrent && this.starts.tryTake(this.clock.now())) {
         this.active++;
         return;
       }
       const left = deadline - this.clock.now();
       if (left <= 0 || signal?.aborted) throw new NmiError('upstream-busy', 'upstream request budget exhausted, retry');
-      const untilToken = this.tokens >= 1 ? left : Math.ceil(((1 - this.tokens) * 1000) / this.options.ratePerSec);
+      const tokenWait = this.starts.waitMs(this.clock.now());
+      const untilToken = tokenWait === 0 ? left : tokenWait;
       await this.released.wait(Math.max(1, Math.min(left, untilToken)), this.clock, signal);
     }
-  }
-
-  private refill(): void {
-    const now = this.clock.now();
-    const elapsed = Math.max(0, now - this.lastRefill);
-    this.tokens = Math.min(this.options.burst, this.tokens + (elapsed * this.options.ratePerSec) / 1000);
-    this.lastRefill = now;
   }
 }

@@ -2,7 +2,7 @@
 // bump `count` on the existing Event instead of creating new ones, a per-object token bucket bounds
 // the rate, messages are scrubbed of anything credential-like, and sending never blocks the caller.
 import { randomBytes } from 'node:crypto';
-import { type Clock, type Logger, scrubText, systemClock } from '@pod-identity/platform';
+import { type Clock, type Logger, scrubText, systemClock, TokenBucket, type TokenBucketLimit } from '@pod-identity/platform';
 import { isNotFound } from '../http/errors';
 import type { EventSink, KubeEvent } from './event-sink';
 
@@ -45,21 +45,21 @@ interface Aggregate {
   lastMs: number;
 }
 
-interface Bucket {
-  tokens: number;
-  updatedMs: number;
-}
 
 export class EventRecorder {
   private readonly clock: Clock;
   private readonly aggregates = new Map<string, Aggregate>();
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly limit: TokenBucketLimit;
   private readonly pending = new Set<Promise<void>>();
   private chain = new Map<string, Promise<void>>();
   private dropped = 0;
 
   constructor(private readonly options: EventRecorderOptions) {
     this.clock = options.clock ?? systemClock;
+    const refillMs = options.refillMs ?? 5 * 60_000;
+    if (!(refillMs > 0)) throw new RangeError(`event recorder refillMs must be > 0, got ${refillMs}`);
+    this.limit = { burst: options.burst ?? 25, perMinute: 60_000 / refillMs };
   }
 
   /** Records an event; returns at once. Failures are logged, never thrown. */
@@ -166,18 +166,13 @@ export class EventRecorder {
   }
 
   private take(objectKey: string, now: number): boolean {
-    const burst = this.options.burst ?? 25;
-    const refillMs = this.options.refillMs ?? 5 * 60_000;
-    const bucket = this.buckets.get(objectKey) ?? { tokens: burst, updatedMs: now };
-    const refilled = Math.min(burst, bucket.tokens + Math.floor((now - bucket.updatedMs) / refillMs));
-    const updatedMs = refilled > bucket.tokens ? now : bucket.updatedMs;
-    if (refilled < 1) {
-      this.buckets.set(objectKey, { tokens: refilled, updatedMs });
-      return false;
+    let bucket = this.buckets.get(objectKey);
+    if (!bucket) {
+      bucket = new TokenBucket(this.limit, now);
+      this.buckets.set(objectKey, bucket);
+      this.trim(this.buckets);
     }
-    this.buckets.set(objectKey, { tokens: refilled - 1, updatedMs });
-    this.trim(this.buckets);
-    return true;
+    return bucket.tryTake(now);
   }
 
   private remember(key: string, aggregate: Aggregate): void {

@@ -1,6 +1,13 @@
 // Azure's documented throttling limits (azure-wire.md §4.6): Compute (CRP) policies per resource and
 // per subscription, and ARM's front-door buckets per subscription.
-import type { BucketLimit } from './token-bucket';
+
+/** A throttling policy's bucket as Azure describes it: size (burst) and refill rate. */
+export interface BucketLimit {
+  /** Bucket size (burst). */
+  readonly max: number;
+  /** Tokens added per minute. */
+  readonly refillPerMinute: number;
+}
 
 export type PolicyGroup =
   | 'PutVM'

@@ -1,6 +1,20 @@
 // Token buckets per policy, subscription and resource; yields the x-ms-ratelimit-* headers and the 429 answer.
-import { ARM_LIMITS, CRP_LIMITS, type LimitOverrides, type PolicyGroup } from './crp-limits';
-import { TokenBucket, type BucketLimit } from './token-bucket';
+import { TokenBucket } from '@pod-identity/platform';
+import { ARM_LIMITS, CRP_LIMITS, type BucketLimit, type LimitOverrides, type PolicyGroup } from './crp-limits';
+
+interface Taken {
+  readonly allowed: boolean;
+  /** Whole tokens left after this request (what x-ms-ratelimit-remaining-* reports). */
+  readonly remaining: number;
+  /** When not allowed: ms until one token is back. */
+  readonly retryAfterMs: number;
+}
+
+/** Takes one token; a refused request costs nothing. */
+function take(bucket: TokenBucket, now: number): Taken {
+  const allowed = bucket.tryTake(now);
+  return { allowed, remaining: bucket.available(now), retryAfterMs: allowed ? 0 : bucket.waitMs(now) };
+}
 
 export interface ThrottleRequest {
   readonly group?: PolicyGroup;
@@ -44,7 +58,7 @@ export class Throttler {
   private bucket(key: string, limit: BucketLimit): TokenBucket {
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = new TokenBucket(limit, this.now());
+      bucket = new TokenBucket({ burst: limit.max, perMinute: limit.refillPerMinute }, this.now());
       this.buckets.set(key, bucket);
     }
     return bucket;
@@ -64,7 +78,7 @@ export class Throttler {
     const limit = req.write
       ? (limits?.armWrites ?? ARM_LIMITS.writes)
       : (limits?.armReads ?? ARM_LIMITS.reads);
-    const taken = this.bucket(`arm|${kind}|${req.subscriptionId.toLowerCase()}`, limit).take(now);
+    const taken = take(this.bucket(`arm|${kind}|${req.subscriptionId.toLowerCase()}`, limit), now);
     headers[`x-ms-ratelimit-remaining-subscription-${kind}`] = String(taken.remaining);
     return taken.allowed ? undefined : refusal(`Subscription${kind}`, taken.retryAfterMs, limit, true);
   }
@@ -84,7 +98,7 @@ export class Throttler {
     const refusals: ThrottleRefusal[] = [];
     for (const [suffix, key, limit] of scopes) {
       if (!limit) continue;
-      const taken = this.bucket(key, limit).take(now);
+      const taken = take(this.bucket(key, limit), now);
       policies.push(`Microsoft.Compute/${group}${suffix};${taken.remaining}`);
       if (!taken.allowed) refusals.push(refusal(`${group}${suffix}`, taken.retryAfterMs, limit, false));
     }
