@@ -47,7 +47,7 @@ test: install ## everything: generated-code check, lint, typecheck, unit, integr
 	bash tools/scripts/test-all.sh
 
 emulator: install ## run the Azure emulator (IMDS, Entra ID, ARM) standalone with the example world; ARGS=... for more
-	npx tsx tools/azure-emulator/src/cli.ts --seed tools/azure-emulator/examples/world.yaml $(ARGS)
+	npx tsx --tsconfig tools/azure-emulator/tsconfig.json tools/azure-emulator/src/cli.ts --seed tools/azure-emulator/examples/world.yaml $(ARGS)
 
 envtest: ## build kube-apiserver and etcd from their Go modules into ~/.cache/pod-identity-envtest (no-op when built)
 	bash tools/envtest/build.sh

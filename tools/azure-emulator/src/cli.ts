@@ -1,4 +1,5 @@
-// Runs the emulator standalone: `npx tsx tools/azure-emulator/src/cli.ts --seed world.yaml`.
+// Runs the emulator standalone: `npx tsx --tsconfig tools/azure-emulator/tsconfig.json tools/azure-emulator/src/cli.ts --seed world.yaml`
+// (the tsconfig carries the workspace aliases, e.g. @pod-identity/platform).
 import { parseArgs } from 'node:util';
 import { startAzureEmulator } from './emulator';
 import { formatRequestLine } from './log-format';

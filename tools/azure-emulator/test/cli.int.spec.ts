@@ -44,6 +44,8 @@ it('serves the example world and exits cleanly on SIGTERM', async () => {
   child = spawn(
     join(root, 'node_modules', '.bin', 'tsx'),
     [
+      '--tsconfig',
+      'tools/azure-emulator/tsconfig.json',
       'tools/azure-emulator/src/cli.ts',
       '--seed',
       'tools/azure-emulator/examples/world.yaml',
