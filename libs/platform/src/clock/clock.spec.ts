@@ -18,6 +18,31 @@ describe('SystemClock', () => {
     await expect(clock.sleep(60_000, AbortSignal.abort())).rejects.toBeInstanceOf(SleepAbortedError);
   });
 
+  it('does not resolve before now() has reached the deadline, even when the timer fires early', async () => {
+    // A wall clock that lags the timers: each reading advances it by only 2 ms.
+    const readings: number[] = [];
+    let wall = 1_000;
+    const lagging = new SystemClock(() => {
+      readings.push(wall);
+      const current = wall;
+      wall += 2;
+      return current;
+    });
+    await lagging.sleep(6);
+    const last = readings[readings.length - 1] as number;
+    expect(last).toBeGreaterThanOrEqual(1_006);
+    expect(readings.length).toBeGreaterThan(2);
+  });
+
+  it('aborts while re-armed for the remainder', async () => {
+    const controller = new AbortController();
+    const frozen = new SystemClock(() => 5_000);
+    const sleeping = frozen.sleep(1, controller.signal);
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await expect(sleeping).rejects.toBeInstanceOf(SleepAbortedError);
+  });
+
   it('rejects when the signal aborts during the sleep (and releases the timer)', async () => {
     const controller = new AbortController();
     const sleeping = clock.sleep(60_000, controller.signal);

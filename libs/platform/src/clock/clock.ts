@@ -18,10 +18,16 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The wall clock, on setTimeout. */
+/**
+ * The wall clock, on setTimeout. A timer may fire a millisecond before Date.now() says its time has come,
+ * so sleep re-arms for the remainder: callers that compare now() with a deadline they slept until (MIC's
+ * per-target backoff) would otherwise see "not yet", skip, and wait for an unrelated wake-up.
+ */
 export class SystemClock implements Clock {
+  constructor(private readonly wallNow: () => number = Date.now) {}
+
   now(): number {
-    return Date.now();
+    return this.wallNow();
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -30,17 +36,21 @@ export class SystemClock implements Clock {
         reject(new SleepAbortedError(signal.reason));
         return;
       }
+      const until = this.wallNow() + Math.max(0, ms);
+      let timer: NodeJS.Timeout;
       const onAbort = (): void => {
         clearTimeout(timer);
         reject(new SleepAbortedError(signal?.reason));
       };
-      const timer = setTimeout(
-        () => {
+      const arm = (delay: number): void => {
+        timer = setTimeout(() => {
+          const left = until - this.wallNow();
+          if (left > 0) return arm(left);
           signal?.removeEventListener('abort', onAbort);
           resolve();
-        },
-        Math.max(0, ms),
-      );
+        }, delay);
+      };
+      arm(Math.max(0, ms));
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
