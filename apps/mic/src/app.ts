@@ -3,7 +3,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ComputeIdentityClient, createArmCredential, type ComputeIdentityPort } from '@pod-identity/azure-arm';
 import { crdClients, EventRecorder, HttpEventSink, HttpLeaseStore, KubeHttp, LeaderElector } from '@pod-identity/kube';
-import { createMetricsRegistry, startProbeServer, systemClock, type Clock, type Logger, type ProbeServer, type Registry } from '@pod-identity/platform';
+import { createMetricsRegistry, startProbeServers, systemClock, type Clock, type Logger, type Registry } from '@pod-identity/platform';
 import type { MicConfig } from './config/config';
 import { MicController } from './controller';
 import { ReloadingComputePort } from './azure/reloading-arm';
@@ -54,14 +54,6 @@ export function buildArmClient(config: MicConfig, metrics: MicMetrics, version: 
   });
 }
 
-async function startServers(config: MicConfig, registry: Registry, checks: { ready: () => boolean }): Promise<ProbeServer[]> {
-  const readinessChecks = { controller: checks.ready };
-  const probe = await startProbeServer({ port: config.probePort, host: config.bindAddress, readinessChecks, registry: config.probePort === config.metricsPort ? registry : undefined });
-  if (config.probePort === config.metricsPort && config.probePort !== 0) return [probe];
-  const metrics = await startProbeServer({ port: config.metricsPort, host: config.bindAddress, registry, readinessChecks });
-  return [probe, metrics];
-}
-
 export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
   const { config, logger } = runtime;
   const clock = runtime.clock ?? systemClock;
@@ -110,14 +102,19 @@ export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
     onStoppedLeading: () => logger.info({ instance: le.instance }, 'stopped leading'),
     onNewLeader: (holder) => logger.info({ leader: holder ?? null }, 'leader observed'),
   });
-  const servers = await startServers(config, registry, { ready: () => !elector.isLeader() || controller.ready });
+  const servers = await startProbeServers({
+    probePort: config.probePort,
+    metricsPort: config.metricsPort,
+    host: config.bindAddress,
+    registry,
+    readinessChecks: { controller: () => !elector.isLeader() || controller.ready },
+  });
   elector.start();
-  const [probe, metricsServer = probe] = servers as [ProbeServer, ProbeServer?];
   return {
     metrics,
     registry,
-    probeUrl: probe.url,
-    metricsUrl: metricsServer.url,
+    probeUrl: servers.probe.url,
+    metricsUrl: servers.metrics.url,
     isLeader: () => elector.isLeader(),
     isActive: () => elector.isLeader() && controller.ready,
     syncCount: () => controller.syncs,
@@ -125,12 +122,12 @@ export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
     stop: async () => {
       await elector.stop({ release: true });
       await recorder.flush();
-      await Promise.all(servers.map((s) => s.close()));
+      await servers.close();
       http.close();
     },
     abandon: async () => {
       await elector.stop({ release: false });
-      await Promise.all(servers.map((s) => s.close()));
+      await servers.close();
       http.close();
     },
   };

@@ -1,6 +1,6 @@
 // The running agent: starts informers, the metadata endpoint, probes and metrics, and the interception
 // loop; stops them in reverse order on shutdown, draining requests. Interception rules stay in place.
-import { startProbeServer, type ProbeServer } from '@pod-identity/platform';
+import { startProbeServers, type ProbeServers } from '@pod-identity/platform';
 import type { RunningServer } from './http/server';
 import { startServer } from './http/server';
 import { InterceptionLoop, interceptionManager, kubenetGuard } from './node-net/interception';
@@ -21,7 +21,7 @@ export interface AgentEndpoints {
 export class NmiAgent {
   private readonly wired: Wired;
   private server: RunningServer | undefined;
-  private probes: ProbeServer[] = [];
+  private probes: ProbeServers | undefined;
   private interception: InterceptionLoop | undefined;
   private stopping = false;
 
@@ -59,7 +59,7 @@ export class NmiAgent {
       this.interception = new InterceptionLoop(config, interceptionManager(config, this.options.commandRunner), this.options.clock, logger, this.wired.metrics, this.options.commandRunner);
       await this.interception.start();
     }
-    const endpoints = { port: this.server.port, probePort: this.probes[0]?.port ?? 0, metricsPort: this.probes[this.probes.length - 1]?.port ?? 0 };
+    const endpoints = { port: this.server.port, probePort: this.probes?.probe.port ?? 0, metricsPort: this.probes?.metrics.port ?? 0 };
     logger.info({ node: config.node, mode: config.mode, listen: `${config.listenAddress}:${this.server.port}`, forceNamespaced: config.forceNamespaced, ...endpoints }, 'nmi started');
     return endpoints;
   }
@@ -73,21 +73,18 @@ export class NmiAgent {
     await this.server?.close(config.shutdownGraceMs);
     await this.interception?.close();
     await Promise.all(this.wired.feeds.map((f) => f.stop().catch(() => undefined)));
-    await Promise.all(this.probes.map((p) => p.close()));
+    await this.probes?.close();
     logger.info('nmi stopped');
   }
 
   private async startProbes(): Promise<void> {
     const { config, registry } = this.options;
-    const readinessChecks = { ready: () => this.ready() };
-    const host = config.probeAddress;
-    if (config.probePort === config.metricsPort && config.probePort !== 0) {
-      this.probes = [await startProbeServer({ port: config.probePort, host, registry, readinessChecks })];
-      return;
-    }
-    this.probes = [
-      await startProbeServer({ port: config.probePort, host, readinessChecks }),
-      await startProbeServer({ port: config.metricsPort, host, registry }),
-    ];
+    this.probes = await startProbeServers({
+      probePort: config.probePort,
+      metricsPort: config.metricsPort,
+      host: config.probeAddress,
+      registry,
+      readinessChecks: { ready: () => this.ready() },
+    });
   }
 }

@@ -27,6 +27,7 @@ export {
   type ProbeServerOptions,
   type CheckReport,
 } from './metrics/probe-server';
+export { startProbeServers, type ProbeServers, type ProbeServersOptions } from './metrics/probe-servers';
 export { parseDuration, formatDuration } from './flags/duration';
 export { parseFlags, type ParseFlagsInput } from './flags/parse';
 export { formatHelp, type HelpOptions } from './flags/help';
@@ -53,5 +54,4 @@ export {
   type BackoffOptions,
   type ResolvedBackoff,
 } from './retry/backoff';
-export { retry, RetryExhaustedError, type RetryOptions } from './retry/retry';
 export { TokenBucket, type TokenBucketLimit } from './rate/token-bucket';

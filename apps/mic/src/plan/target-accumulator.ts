@@ -38,10 +38,6 @@ export class TargetAccumulator {
     this.bucket(target).release.push({ object, resourceId });
   }
 
-  isNeeded(target: TargetRef, resourceId: string): boolean {
-    return this.buckets.get(target.key)?.needed.has(resourceId) ?? false;
-  }
-
   /** Removes and returns release entries whose identity is still needed on their target. */
   takeNeededReleases(): AzureAssignedIdentity[] {
     const out: AzureAssignedIdentity[] = [];

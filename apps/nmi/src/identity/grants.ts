@@ -41,11 +41,6 @@ export function assignedToGrant(assigned: AzureAssignedIdentity): Grant | undefi
   };
 }
 
-/** Whether an AzureAssignedIdentity belongs to the pod (by name and namespace, as MIC writes them). */
-export function assignedBelongsTo(assigned: AzureAssignedIdentity, pod: { namespace: string; name: string }): boolean {
-  return assigned.spec?.pod === pod.name && assigned.spec?.podNamespace === pod.namespace;
-}
-
 /**
  * Managed mode: the bindings of the pod's namespace whose selector equals the pod's label, each with
  * the identity of that name in the same namespace. Identities that do not exist give no grant.

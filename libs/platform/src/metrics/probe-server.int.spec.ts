@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { Counter } from 'prom-client';
 import { createMetricsRegistry } from './registry';
 import { runChecks, startProbeServer, type ProbeServer } from './probe-server';
+import { startProbeServers } from './probe-servers';
 
 function get(url: string, method = 'GET'): Promise<{ status: number; body: string; type?: string }> {
   return new Promise((resolve, reject) => {
@@ -95,5 +96,37 @@ describe('startProbeServer', () => {
 describe('runChecks', () => {
   it('is ok with no checks', async () => {
     await expect(runChecks({}, 10)).resolves.toEqual({ ok: true, results: [] });
+  });
+});
+
+describe('startProbeServers', () => {
+  const registry = createMetricsRegistry({});
+  new Counter({ name: 'layout_total', help: 'layout', registers: [registry] }).inc();
+
+  it('puts probes and metrics on two servers when the ports differ', async () => {
+    const servers = await startProbeServers({ probePort: 0, metricsPort: 0, host: '127.0.0.1', registry, readinessChecks: { ready: () => true } });
+    try {
+      expect(servers.probe.port).not.toBe(servers.metrics.port);
+      expect((await get(`${servers.probe.url}/readyz`)).status).toBe(200);
+      expect((await get(`${servers.probe.url}/metrics`)).status).toBe(404);
+      expect((await get(`${servers.metrics.url}/metrics`)).body).toContain('layout_total 1');
+    } finally {
+      await servers.close();
+    }
+    await expect(get(`${servers.probe.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('serves everything from one server when both flags name the same port', async () => {
+    const first = await startProbeServers({ probePort: 0, metricsPort: 0, host: '127.0.0.1', registry, readinessChecks: {} });
+    const port = first.metrics.port;
+    await first.close();
+    const servers = await startProbeServers({ probePort: port, metricsPort: port, host: '127.0.0.1', registry, readinessChecks: { ready: () => false } });
+    try {
+      expect(servers.probe).toBe(servers.metrics);
+      expect((await get(`${servers.probe.url}/readyz`)).status).toBe(503);
+      expect((await get(`${servers.probe.url}/metrics`)).body).toContain('layout_total 1');
+    } finally {
+      await servers.close();
+    }
   });
 });

@@ -1,0 +1,93 @@
+// The command line: flags, --help, --version, --uninstall-iptables, configuration errors, signals. Prints
+// to the terminal on purpose (the only place that does); everything else logs JSON through the logger.
+import { readFileSync } from 'node:fs';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfigError, loadKubeConfig } from '@pod-identity/kube';
+import { createLogger, FlagError, type Logger } from '@pod-identity/platform';
+import { startNmi } from './app';
+import { loadConfig, type ConfigResult, type NmiConfig } from './config/config';
+import { interceptionManager } from './node-net/interception';
+
+export interface CliInput {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly version: string;
+  /** Resolves when the process is asked to stop (SIGTERM/SIGINT). */
+  readonly stopRequested: Promise<string>;
+}
+
+function parse(input: CliInput): ConfigResult | undefined {
+  try {
+    return loadConfig(input.argv, input.env);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    console.error(`nmi: ${err.message}\n\nRun with --help for the list of flags.`);
+    return undefined;
+  }
+}
+
+/** The Kubernetes credentials, or one line telling the operator what to set (no stack trace). */
+function kubeConfigOrMessage(config: NmiConfig, env: CliInput['env']): KubeConfig | string {
+  try {
+    return loadKubeConfig({ kubeconfigPath: config.kubeconfig, env });
+  } catch (err) {
+    if (!(err instanceof KubeConfigError)) throw err;
+    const hint = config.kubeconfig
+      ? 'point --kubeconfig at a readable kubeconfig with a current context'
+      : 'pass --kubeconfig=<path>, or run NMI in a pod (in-cluster config needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT)';
+    return `nmi: no Kubernetes credentials: ${err.message}; ${hint}`;
+  }
+}
+
+/** Starts the agent and runs it until asked to stop; returns the exit code. */
+async function serve(config: NmiConfig, input: CliInput, logger: Logger): Promise<number> {
+  const kubeConfig = kubeConfigOrMessage(config, input.env);
+  if (typeof kubeConfig === 'string') {
+    console.error(kubeConfig);
+    return 2;
+  }
+  let nmi;
+  try {
+    const authorityCaPem = config.upstream.authorityCaFile ? readFileSync(config.upstream.authorityCaFile, 'utf8') : undefined;
+    nmi = await startNmi({ config, kubeConfig, logger, version: input.version, authorityCaPem });
+  } catch (err) {
+    logger.fatal({ err }, 'nmi failed to start');
+    return 1;
+  }
+  const signal = await input.stopRequested;
+  logger.info({ signal }, 'signal received');
+  try {
+    await nmi.stop();
+    return 0;
+  } catch (err) {
+    logger.error({ err }, 'shutdown failed');
+    return 1;
+  }
+}
+
+/** Runs NMI (or --uninstall-iptables) until asked to stop; returns the exit code. */
+export async function runNmi(input: CliInput): Promise<number> {
+  const result = parse(input);
+  if (!result) return 2;
+  if (result.kind === 'help') {
+    process.stdout.write(result.text);
+    return 0;
+  }
+  if (result.kind === 'version') {
+    console.log(`nmi ${input.version}`);
+    return 0;
+  }
+  const config = result.config;
+  const logger = createLogger({ name: 'nmi', level: config.logLevel, base: { node: config.node } });
+  if (config.iptables.uninstall) {
+    try {
+      await interceptionManager(config).uninstall();
+    } catch (err) {
+      logger.fatal({ err }, 'removing the interception rules failed (--uninstall-iptables); run it again as root with NET_ADMIN');
+      return 1;
+    }
+    logger.info('interception rules removed (--uninstall-iptables)');
+    return 0;
+  }
+  return serve(config, input, logger);
+}
