@@ -7,7 +7,7 @@ import { CoreV1Api, CustomObjectsApi, KubeConfig, RbacAuthorizationV1Api, type V
 import { parseAllDocuments } from 'yaml';
  
 import { startAzureEmulator, type AzureEmulator, type SeedDocument } from '@pod-identity/azure-emulator';
-import { createLogger, KLOG_FLAGS, parseFlags, type Logger } from '@pod-identity/platform';
+import { createLogger, KLOG_FLAGS, parseFlags, pollUntil, type Logger } from '@pod-identity/platform';
  
 import { serviceAccountKubeConfig } from '@pod-identity/envtest';
 import { startMic, type MicHandle } from '../src/app';
@@ -279,17 +279,7 @@ export async function writesTo(env: MicEnvironment, resourceId: string): Promise
   return counters.writes[resourceId.toLowerCase()] ?? 0;
 }
 
-/** Polls `check` (async) every 50 ms until it returns true; fails after timeoutMs with `what`. */
+/** Polls `check` every 50 ms until it returns true; fails after timeoutMs naming `what` (platform's pollUntil). */
 export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await pollUntil(what, check, { timeoutMs });
 }

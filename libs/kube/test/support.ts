@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isAlreadyExists, KubeHttp, loadKubeConfig } from '../src';
+import { pollUntil } from '@pod-identity/platform';
 
 /** The admin kubeconfig written by tools/envtest's jest global setup. */
 export function envtestKubeConfig(): KubeConfig {
@@ -60,20 +61,10 @@ interface CrdDoc {
   spec: { group: string; names: { plural: string }; versions: Array<{ name: string }> };
 }
 
-/**
- * Retries `fn` every 100 ms until it resolves without throwing, or fails with its last error after
- * timeoutMs.
- */
+/** Retries `fn` every 100 ms until it resolves without throwing; returns its value (platform's pollUntil). */
 export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const box = await pollUntil('the check to pass', async () => ({ value: await fn() }), { timeoutMs, intervalMs: 100 });
+  return box.value;
 }
 
 export function pod(

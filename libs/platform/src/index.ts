@@ -55,3 +55,4 @@ export {
   type ResolvedBackoff,
 } from './retry/backoff';
 export { TokenBucket, type TokenBucketLimit } from './rate/token-bucket';
+export { pollUntil, PollTimeoutError, type PollOptions } from './clock/poll';

@@ -2,6 +2,7 @@
 // bounded polling.
 import http from 'node:http';
 import { createServer } from 'node:net';
+import { pollUntil } from '@pod-identity/platform';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -52,20 +53,9 @@ export function metricSum(text: string, name: string, labelMatch?: string): numb
 /** Thrown inside an `until` check to stop waiting at once (e.g. the process under test exited). */
 export class Fatal extends Error {}
 
-/** Polls `check` every `intervalMs` until true; throws after `timeoutMs`. */
+/** Polls `check` every `intervalMs` until true; throws after `timeoutMs` (platform's pollUntil). */
 export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (err) {
-      if (err instanceof Fatal) throw err;
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}${last ? ` (${String(last)})` : ''}`);
-    await sleep(intervalMs);
-  }
+  await pollUntil(what, check, { timeoutMs, intervalMs, isFatal: (err) => err instanceof Fatal });
 }
 
 export function sleep(ms: number): Promise<void> {

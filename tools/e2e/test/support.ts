@@ -4,6 +4,7 @@ import { isRoot } from '../src/network';
 import type { NodeNetwork } from '../src/network';
 import type { PodIdentitySystem, SimNode } from '../src/system';
 import { APP_IDENTITY } from '../src/world';
+import { pollUntil } from '@pod-identity/platform';
 
 export const RESOURCE = 'https://vault.azure.net';
 export const SELECTOR = 'app-a';
@@ -32,25 +33,8 @@ export async function applyIdentity(system: PodIdentitySystem, namespace: string
 export const labelled = (): Record<string, string> => bindingLabels(SELECTOR);
 
 /** Polls `check` every 100 ms until it returns true; fails after timeoutMs naming `what`. */
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  await pollUntil(what, check, { timeoutMs, intervalMs: 100 });
 }
 
 export interface PodClientToken {

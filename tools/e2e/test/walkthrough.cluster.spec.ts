@@ -15,6 +15,7 @@ import { KUBECONFIG_PATH, pathWithKubectl, readState } from '../src/real-cluster
 import { clusterNodes, inNode } from '../src/real-cluster/topology';
 import { kubectl, NODE_COUNT } from '../src/real-cluster/up';
 import { APP_IDENTITY, VMSS_NAME } from '../src/world';
+import { pollUntil } from '@pod-identity/platform';
 
 const TOKEN_URL = 'http://169.254.169.254/metadata/identity/oauth2/token/?resource=https://vault.azure.net';
 const SYSTEM = ['-n', 'pod-identity-system'];
@@ -51,18 +52,7 @@ function sh(argv: readonly string[], timeoutMs: number, env: NodeJS.ProcessEnv =
 
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  return pollUntil(what, probe, { timeoutMs, intervalMs: 1000 });
 }
 
 const jsonOf = async <T>(args: readonly string[]): Promise<T> => JSON.parse(await kubectl([...args, '-o', 'json'])) as T;

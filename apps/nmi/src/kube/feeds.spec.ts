@@ -3,14 +3,14 @@ import { FakeListerWatcher, Informer } from '@pod-identity/kube';
 import { PodIndex } from '../identity/pod-index';
 import { informerFeed } from './feeds';
 import { toPodInfo } from './pod-info';
+import { pollUntil } from '@pod-identity/platform';
 
 function pod(name: string, ip: string, phase = 'Running'): V1Pod {
   return { metadata: { namespace: 'ns', name, uid: `uid-${name}` }, status: { phase, podIP: ip, podIPs: [{ ip }] } };
 }
 
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
+  await pollUntil('the view to follow the informer', check, { timeoutMs: 1000, intervalMs: 5 });
 }
 
 describe('informerFeed over the libs/kube Informer', () => {

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { pollUntil } from '@pod-identity/platform';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const MAIN = join(ROOT, 'apps', 'nmi', 'src', 'main.ts');
@@ -73,14 +74,10 @@ export class ChildNmi {
 
   /** Index of the first log line matching `predicate`, waiting (bounded) for it to appear. */
   async waitForLog(what: string, predicate: (line: LogLine) => boolean, timeoutMs = 60_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.lines.findIndex(predicate);
-      if (index >= 0) return index;
-      if (!this.running) throw new Error(`nmi exited (${JSON.stringify(this.exit)}) before logging ${what}; stderr: ${this.stderr.join('')}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for nmi to log ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const exited = (): Error | undefined =>
+      this.running ? undefined : new Error(`nmi exited (${JSON.stringify(this.exit)}) before logging ${what}; stderr: ${this.stderr.join('')}`);
+    const found = await pollUntil(`nmi to log ${what}`, () => ((i) => (i >= 0 ? { i } : undefined))(this.lines.findIndex(predicate)), { timeoutMs, failure: exited });
+    return found.i;
   }
 
   /** The endpoints from the "nmi started" line. */

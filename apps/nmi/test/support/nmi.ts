@@ -6,6 +6,7 @@ import { createLogger, createMetricsRegistry, systemClock } from '@pod-identity/
 import { type AgentEndpoints, NmiAgent } from '../../src/agent';
 import { loadConfig } from '../../src/config/config';
 import type { CredentialFactory } from '../../src/tokens/entra-client';
+import { pollUntil } from '@pod-identity/platform';
 
 export interface RunningNmi extends AgentEndpoints {
   readonly agent: NmiAgent;
@@ -64,9 +65,5 @@ export async function startNmi(options: StartNmiOptions): Promise<RunningNmi> {
 
 /** Waits (bounded) until the agent reports ready. */
 export async function waitReady(nmi: RunningNmi, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!nmi.agent.ready()) {
-    if (Date.now() > deadline) throw new Error('nmi did not become ready');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await pollUntil('nmi to become ready', () => nmi.agent.ready(), { timeoutMs });
 }

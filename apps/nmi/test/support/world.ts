@@ -20,6 +20,7 @@ import {
   deleteNamespace,
   nmiKubeConfig,
 } from './cluster';
+import { pollUntil } from '@pod-identity/platform';
 
 export const SUBSCRIPTION = '00000000-0000-4000-8000-0000000000a1';
 export const NODE_RG = 'mc_nmi_test';
@@ -210,9 +211,5 @@ export class World {
 
 /** Polls `check` until it returns true (bounded). */
 export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await pollUntil(what, check, { timeoutMs });
 }

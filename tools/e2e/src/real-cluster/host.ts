@@ -1,6 +1,7 @@
 // Runs the machine's commands for the local cluster: bounded in time, and failing with the command, its exit
 // and the end of its output, so an operator sees which step broke and why.
 import { execFile } from 'node:child_process';
+import { pollUntil } from '@pod-identity/platform';
 
 export class HostCommandError extends Error {
   constructor(
@@ -78,25 +79,7 @@ export interface WaitOptions {
   readonly failure?: () => Error | undefined;
 }
 
-/** Polls until `check` is true, at most timeoutMs; the error names what was awaited. */
-export async function waitUntil(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  options: WaitOptions = {},
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const intervalMs = options.intervalMs ?? 500;
-  for (;;) {
-    options.signal?.throwIfAborted();
-    const failed = options.failure?.();
-    if (failed) throw failed;
-    try {
-      if (await check()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() >= deadline) throw new Error(`${what}: not reached within ${Math.round(timeoutMs / 1000)} s`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+/** Polls until `check` is true, at most timeoutMs (platform's pollUntil, every 500 ms by default). */
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, options: WaitOptions = {}): Promise<void> {
+  await pollUntil(what, check, { timeoutMs, intervalMs: options.intervalMs ?? 500, signal: options.signal, failure: options.failure });
 }

@@ -1,8 +1,6 @@
-/** Polls `condition` every 50 ms until it holds; fails with `what` after timeoutMs. */
+import { pollUntil } from '@pod-identity/platform';
+
+/** Polls `condition` every 50 ms until it holds; fails naming `what` after timeoutMs (platform's pollUntil). */
 export async function waitFor(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await pollUntil(what, condition, { timeoutMs });
 }
