@@ -60,8 +60,15 @@ function kubeConfigOrMessage(config: MicConfig, env: CliInput['env']): KubeConfi
   }
 }
 
-/** Runs MIC until asked to stop; returns the exit code. */
-export async function runMic(input: CliInput): Promise<number> {
+interface Configured {
+  readonly config: MicConfig;
+  readonly kubeConfig: KubeConfig;
+  readonly warnings: readonly string[];
+  readonly enableProfile: boolean;
+}
+
+/** Flags, help, version and configuration: what to run, or the exit code when there is nothing to run. */
+function configure(input: CliInput): Configured | number {
   let parsed;
   try {
     parsed = parseFlags(MIC_FLAGS, { argv: input.argv, env: input.env, ignore: KLOG_FLAGS });
@@ -90,9 +97,17 @@ export async function runMic(input: CliInput): Promise<number> {
     console.error(kubeConfig);
     return 2;
   }
+  return { config, kubeConfig, warnings: parsed.warnings, enableProfile: Boolean(parsed.values.enableProfile) };
+}
+
+/** Runs MIC until asked to stop; returns the exit code. */
+export async function runMic(input: CliInput): Promise<number> {
+  const configured = configure(input);
+  if (typeof configured === 'number') return configured;
+  const { config, kubeConfig } = configured;
   const logger = createLogger({ name: 'mic', level: config.logLevel, base: { version: input.version } });
-  for (const w of parsed.warnings) logger.warn(w);
-  if (parsed.values.enableProfile) logger.warn('--enableProfile is not supported and was ignored');
+  for (const w of configured.warnings) logger.warn(w);
+  if (configured.enableProfile) logger.warn('--enableProfile is not supported and was ignored');
   logger.info(describeConfig(config), 'starting');
   const handle = await startMic({ config, kubeConfig, logger, version: input.version });
   const unwatch = watchCloudConfig({

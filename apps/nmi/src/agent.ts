@@ -56,7 +56,8 @@ export class NmiAgent {
     });
     await this.startProbes();
     if (config.iptables.manage) {
-      this.interception = new InterceptionLoop(config, interceptionManager(config, this.options.commandRunner), this.options.clock, logger, this.wired.metrics, this.options.commandRunner);
+      const run = this.options.commandRunner;
+      this.interception = new InterceptionLoop({ config, manager: interceptionManager(config, run), clock: this.options.clock, logger, metrics: this.wired.metrics, run });
       await this.interception.start();
     }
     const endpoints = { port: this.server.port, probePort: this.probes?.probe.port ?? 0, metricsPort: this.probes?.metrics.port ?? 0 };

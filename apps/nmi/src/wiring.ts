@@ -56,14 +56,14 @@ export function wire(outside: Outside): Wired {
   const exceptions = new ObjectStore<NormalizedAzurePodIdentityException>();
   feeds.push(informerFeed('exceptions', crdInformer(kube.http, 'AzurePodIdentityException', { clock: kube.clock }), exceptions, (e) => e, kube.feed));
   const grants = grantSource(config, kube, feeds);
-  const resolver = new Resolver(
+  const resolver = new Resolver({
     pods,
     grants,
     clock,
-    { forceNamespaced: config.forceNamespaced, multipleIdentities: config.multipleIdentities, unprocessedGraceMs: config.mode === 'standard' ? config.unprocessedGraceMs : 0 },
-    { podLookupWaitMs: config.podLookupWaitMs, assignmentWaitMs: config.assignmentWaitMs },
-    (outcome) => metrics.assignmentWaits.inc({ outcome }),
-  );
+    policy: { forceNamespaced: config.forceNamespaced, multipleIdentities: config.multipleIdentities, unprocessedGraceMs: config.mode === 'standard' ? config.unprocessedGraceMs : 0 },
+    options: { podLookupWaitMs: config.podLookupWaitMs, assignmentWaitMs: config.assignmentWaitMs },
+    onWait: (outcome) => metrics.assignmentWaits.inc({ outcome }),
+  });
   const cache = new TokenCache(
     { maxEntries: config.cache.maxEntries, minRemainingSec: config.cache.minValiditySec, refreshFraction: 0.5, staleGraceSec: 30 },
     clock,

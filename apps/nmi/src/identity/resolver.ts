@@ -21,15 +21,32 @@ export interface ResolverOptions {
 
 export type WaitOutcome = 'none' | 'became-ready' | 'timed-out';
 
+export interface ResolverDeps {
+  readonly pods: PodIndex;
+  readonly grants: GrantSource;
+  readonly clock: Clock;
+  readonly policy: ChoicePolicy;
+  readonly options: ResolverOptions;
+  /** Told how each bounded wait for an assignment ended (a metric). */
+  readonly onWait?: (outcome: WaitOutcome) => void;
+}
+
 export class Resolver {
-  constructor(
-    private readonly pods: PodIndex,
-    private readonly grants: GrantSource,
-    private readonly clock: Clock,
-    private readonly policy: ChoicePolicy,
-    private readonly options: ResolverOptions,
-    private readonly onWait: (outcome: WaitOutcome) => void = () => undefined,
-  ) {}
+  private readonly pods: PodIndex;
+  private readonly grants: GrantSource;
+  private readonly clock: Clock;
+  private readonly policy: ChoicePolicy;
+  private readonly options: ResolverOptions;
+  private readonly onWait: (outcome: WaitOutcome) => void;
+
+  constructor(deps: ResolverDeps) {
+    this.pods = deps.pods;
+    this.grants = deps.grants;
+    this.clock = deps.clock;
+    this.policy = deps.policy;
+    this.options = deps.options;
+    this.onWait = deps.onWait ?? (() => undefined);
+  }
 
   /** The one live pod with this IP; errors for none or several after the bounded wait. */
   async podForIp(ip: string, signal?: AbortSignal): Promise<PodInfo> {

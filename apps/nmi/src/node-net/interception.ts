@@ -63,20 +63,23 @@ export function interceptionManager(config: NmiConfig, run?: CommandRunner): Ipt
   );
 }
 
+export interface InterceptionLoopDeps {
+  readonly config: NmiConfig;
+  readonly manager: IptablesManager;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: NmiMetrics;
+  /** Runs iptables/conntrack/sysctl (default: the real binaries). */
+  readonly run?: CommandRunner;
+}
+
 export class InterceptionLoop {
   private healthy = false;
   private flushed = false;
   private readonly stop = new AbortController();
   private loop: Promise<void> | undefined;
 
-  constructor(
-    private readonly config: NmiConfig,
-    private readonly manager: IptablesManager,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly metrics: NmiMetrics,
-    private readonly run?: CommandRunner,
-  ) {}
+  constructor(private readonly deps: InterceptionLoopDeps) {}
 
   /** True after the last reconcile succeeded. */
   inPlace(): boolean {
@@ -98,7 +101,7 @@ export class InterceptionLoop {
   private async repeat(): Promise<void> {
     for (;;) {
       try {
-        await this.clock.sleep(this.config.iptables.intervalMs, this.stop.signal);
+        await this.deps.clock.sleep(this.deps.config.iptables.intervalMs, this.stop.signal);
       } catch {
         return;
       }
@@ -108,31 +111,31 @@ export class InterceptionLoop {
 
   private async once(): Promise<void> {
     try {
-      const outcome = await this.manager.reconcile();
+      const outcome = await this.deps.manager.reconcile();
       this.healthy = true;
-      this.metrics.iptablesReconciles.inc({ outcome });
-      if (outcome === 'repaired') this.logger.warn('iptables interception rules were missing or wrong; repaired');
+      this.deps.metrics.iptablesReconciles.inc({ outcome });
+      if (outcome === 'repaired') this.deps.logger.warn('iptables interception rules were missing or wrong; repaired');
       await this.flushConntrackOnce();
     } catch (err) {
       this.healthy = false;
-      this.metrics.iptablesReconciles.inc({ outcome: 'error' });
-      this.logger.error({ err }, 'iptables reconcile failed; not ready until it succeeds');
+      this.deps.metrics.iptablesReconciles.inc({ outcome: 'error' });
+      this.deps.logger.error({ err }, 'iptables reconcile failed; not ready until it succeeds');
     }
   }
 
   private async flushConntrackOnce(): Promise<void> {
-    if (!this.config.iptables.conntrackFlush || this.flushed) return;
-    await flushMetadataConntrack(this.config.metadataIp, this.config.metadataPort, this.run);
+    if (!this.deps.config.iptables.conntrackFlush || this.flushed) return;
+    await flushMetadataConntrack(this.deps.config.metadataIp, this.deps.config.metadataPort, this.deps.run);
     this.flushed = true;
-    this.logger.info('deleted conntrack entries of connections to the metadata address');
+    this.deps.logger.info('deleted conntrack entries of connections to the metadata address');
   }
 
   private async setRouteLocalnet(): Promise<void> {
-    const target = dnatTarget(this.config.listenAddress, this.config.hostIp);
-    if (!this.config.iptables.setRouteLocalnet || !target.startsWith('127.')) return;
+    const target = dnatTarget(this.deps.config.listenAddress, this.deps.config.hostIp);
+    if (!this.deps.config.iptables.setRouteLocalnet || !target.startsWith('127.')) return;
     const outcome = await ensureRouteLocalnet((p) => readFile(p, 'utf8'), (p, v) => writeFile(p, v));
     if (outcome === 'not-settable')
-      this.logger.warn(
+      this.deps.logger.warn(
         { file: ROUTE_LOCALNET },
         "route_localnet is 0 and NMI cannot set it (read-only /proc/sys): pods' metadata requests are DNATed to 127.0.0.1 and dropped until it is 1; set net.ipv4.conf.all.route_localnet=1 on the node (kube-proxy in iptables mode does), or run NMI with --nmi-listen-address=0.0.0.0 and --host-ip",
       );

@@ -68,12 +68,12 @@ describe('iptables in a network namespace', () => {
   it('a stopped agent and a restarted one (new instances) leave the rules as they are', async () => {
     const before = await netns.natRules();
     const logs: string[] = [];
-    const first = new InterceptionLoop(config(), interceptionManager(config(), netns.run), systemClock, quietLogger(logs), createNmiMetrics(createMetricsRegistry()));
+    const first = new InterceptionLoop({ config: config(), manager: interceptionManager(config(), netns.run), clock: systemClock, logger: quietLogger(logs), metrics: createNmiMetrics(createMetricsRegistry()) });
     await first.start();
     expect(first.inPlace()).toBe(true);
     await first.close();
     expect(await netns.natRules()).toEqual(before);
-    const second = new InterceptionLoop(config(), interceptionManager(config(), netns.run), systemClock, quietLogger(logs), createNmiMetrics(createMetricsRegistry()));
+    const second = new InterceptionLoop({ config: config(), manager: interceptionManager(config(), netns.run), clock: systemClock, logger: quietLogger(logs), metrics: createNmiMetrics(createMetricsRegistry()) });
     await second.start();
     await second.close();
     expect(await netns.natRules()).toEqual(before);

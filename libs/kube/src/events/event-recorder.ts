@@ -46,6 +46,14 @@ interface Aggregate {
 }
 
 
+/** One event as asked for: about what, which type, why, and the (scrubbed, truncated) text. */
+interface EventInput {
+  readonly object: ObjectReference;
+  readonly type: EventType;
+  readonly reason: string;
+  readonly message: string;
+}
+
 export class EventRecorder {
   private readonly clock: Clock;
   private readonly aggregates = new Map<string, Aggregate>();
@@ -75,7 +83,7 @@ export class EventRecorder {
     const key = `${objectKey}|${type}|${reason}|${text}`;
     // Events for the same key are sent in order, so a count bump never races its own create.
     const previous = this.chain.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.send(key, object, type, reason, text, now));
+    const next = previous.then(() => this.send(key, { object, type, reason, message: text }, now));
     this.chain.set(key, next);
     this.track(next.finally(() => this.chain.get(key) === next && this.chain.delete(key)));
   }
@@ -99,14 +107,8 @@ export class EventRecorder {
     void done.then(() => this.pending.delete(done));
   }
 
-  private async send(
-    key: string,
-    object: ObjectReference,
-    type: EventType,
-    reason: string,
-    message: string,
-    now: number,
-  ): Promise<void> {
+  private async send(key: string, event: EventInput, now: number): Promise<void> {
+    const { object, reason } = event;
     const existing = this.aggregates.get(key);
     const window = this.options.aggregationWindowMs ?? 10 * 60_000;
     try {
@@ -125,11 +127,11 @@ export class EventRecorder {
           this.aggregates.delete(key); // the Event expired on the server: create a new one
         }
       }
-      const event = this.build(object, type, reason, message, now);
-      const created = await this.options.sink.create(event.metadata.namespace, event);
+      const built = this.build(event, now);
+      const created = await this.options.sink.create(built.metadata.namespace, built);
       this.remember(key, {
-        name: created.metadata?.name ?? event.metadata.name,
-        namespace: event.metadata.namespace,
+        name: created.metadata?.name ?? built.metadata.name,
+        namespace: built.metadata.namespace,
         count: 1,
         firstMs: now,
         lastMs: now,
@@ -139,13 +141,7 @@ export class EventRecorder {
     }
   }
 
-  private build(
-    object: ObjectReference,
-    type: EventType,
-    reason: string,
-    message: string,
-    now: number,
-  ): KubeEvent {
+  private build({ object, type, reason, message }: EventInput, now: number): KubeEvent {
     const namespace = object.namespace || 'default';
     const name = `${object.name}.${now.toString(16)}${randomBytes(2).toString('hex')}`.slice(-253);
     return {

@@ -68,7 +68,7 @@ function normalizeFlag(argv: readonly string[], i: number, plan: ArgvPlan, out: 
   const eq = body.indexOf('=');
   const given = eq === -1 ? body : body.slice(0, eq);
   const inline = eq === -1 ? undefined : body.slice(eq + 1);
-  if (Object.hasOwn(plan.ignored, given)) return skipIgnored(argv, i, given, inline, plan, out);
+  if (Object.hasOwn(plan.ignored, given)) return skipIgnored({ argv, i, given, inline }, plan, out);
   const name = plan.names.get(given);
   if (name === undefined) {
     out.issues.push(`unknown flag --${given} (see --help)`);
@@ -93,10 +93,7 @@ function normalizeFlag(argv: readonly string[], i: number, plan: ArgvPlan, out: 
 
 /** Drops an ignored flag with a warning; returns the index of the last token it consumed. */
 function skipIgnored(
-  argv: readonly string[],
-  i: number,
-  given: string,
-  inline: string | undefined,
+  { argv, i, given, inline }: { argv: readonly string[]; i: number; given: string; inline: string | undefined },
   plan: ArgvPlan,
   out: NormalizedArgv,
 ): number {
