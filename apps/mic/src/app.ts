@@ -67,7 +67,7 @@ export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
     http,
     arm,
     writer: (world) => new KubeAssignedIdentityWriter(clients.assignedIdentities, world.overlay, clock),
-    ledger: new ConfigMapLedgerStore(http, config.podNamespace, undefined),
+    ledger: new ConfigMapLedgerStore(http, config.podNamespace, config.ledgerPrefix),
     events: new RecorderAssignmentEvents(recorder),
     clock,
     logger,

@@ -3,20 +3,14 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeConfigError, loadKubeConfig } from '@pod-identity/kube';
-import { createLogger, FlagError, formatHelp, KLOG_FLAGS, parseFlags, redactClientId } from '@pod-identity/platform';
+import { kubeConfigOrHint } from '@pod-identity/kube';
+import { createLogger, FlagError, formatHelp, KLOG_FLAGS, parseFlags, redactClientId, type MainInput } from '@pod-identity/platform';
 import { startMic } from './app';
 import { buildConfig, type MicConfig } from './config/config';
 import { watchCloudConfig } from './config/cloud-watch';
 import { MIC_FLAGS } from './config/flags';
 
-export interface CliInput {
-  readonly argv: readonly string[];
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly version: string;
-  /** Resolves when the process is asked to stop (SIGTERM/SIGINT). */
-  readonly stopRequested: Promise<string>;
-}
+export type CliInput = MainInput;
 
 const SUMMARY =
   'MIC, the Managed Identity Controller of pod identity: gives pods the Azure identities their bindings ask for, ' +
@@ -45,19 +39,6 @@ function pollFile(path: string, onChange: () => void): () => void {
     if (cur.mtimeMs !== prev.mtimeMs || cur.size !== prev.size) onChange();
   });
   return () => unwatchFile(path);
-}
-
-/** The Kubernetes credentials, or one line telling the operator what to set (no stack trace). */
-function kubeConfigOrMessage(config: MicConfig, env: CliInput['env']): KubeConfig | string {
-  try {
-    return loadKubeConfig({ kubeconfigPath: config.kubeconfig, env });
-  } catch (err) {
-    if (!(err instanceof KubeConfigError)) throw err;
-    const hint = config.kubeconfig
-      ? 'point --kubeconfig at a readable kubeconfig with a current context'
-      : 'pass --kubeconfig=<path>, or run MIC in a pod (in-cluster config needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT)';
-    return `mic: no Kubernetes credentials: ${err.message}; ${hint}`;
-  }
 }
 
 interface Configured {
@@ -92,7 +73,7 @@ function configure(input: CliInput): Configured | number {
     console.error((err as Error).message);
     return 2;
   }
-  const kubeConfig = kubeConfigOrMessage(config, input.env);
+  const kubeConfig = kubeConfigOrHint('mic', { kubeconfigPath: config.kubeconfig, env: input.env });
   if (typeof kubeConfig === 'string') {
     console.error(kubeConfig);
     return 2;

@@ -1,19 +1,5 @@
-// Composition root of the MIC image: reads argv and the environment, runs the CLI, exits.
+// Composition root of the MIC image: argv, environment and signals go to the CLI; its code is the exit code.
+import { runMain } from '@pod-identity/platform';
 import { runMic } from './cli';
 
-const stopRequested = new Promise<string>((resolve) => {
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
-});
-
-runMic({
-  argv: process.argv.slice(2),
-  env: process.env,
-  version: process.env.POD_IDENTITY_VERSION ?? '0.0.0-dev',
-  stopRequested,
-}).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`mic: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain('mic', runMic);

@@ -26,6 +26,7 @@ import {
 } from './harness';
 
 const ns = testNamespace('mic-place');
+const LEDGER_FLAGS = ['--ledger-prefix=place-ledger'];
 
 describe('assigned identity placement', () => {
   let env: MicEnvironment;
@@ -54,7 +55,7 @@ describe('assigned identity placement', () => {
   });
 
   it("puts the object in the pod's namespace and re-creates it when someone deletes it", async () => {
-    mic = await startMicFor(env);
+    mic = await startMicFor(env, { flags: LEDGER_FLAGS });
     await createPod(env, 'placed', `${ns.name}-n0`, 'place');
     await eventually('Assigned', async () => (await listAssigned(env))[0]?.status === 'Assigned');
     const writes = await writesTo(env, vmssId('pool-p'));
@@ -70,10 +71,17 @@ describe('assigned identity placement', () => {
     expect(await writesTo(env, vmssId('pool-p'))).toBe(writes);
   });
 
+  it('keeps its ledger in ConfigMaps named by --ledger-prefix', async () => {
+    const maps = await env.core.listNamespacedConfigMap({ namespace: env.namespace });
+    const names = maps.items.map((m) => m.metadata?.name ?? '');
+    expect(names.filter((n) => n.startsWith('place-ledger-'))).toHaveLength(1);
+    expect(names.filter((n) => n.startsWith('pod-identity-mic-ledger'))).toEqual([]);
+  });
+
   it('moves objects to a fixed namespace when MIC is restarted with --assigned-identity-namespace', async () => {
     await mic?.stop();
     const writes = await writesTo(env, vmssId('pool-p'));
-    mic = await startMicFor(env, { flags: [`--assigned-identity-namespace=${fixed}`] });
+    mic = await startMicFor(env, { flags: [...LEDGER_FLAGS, `--assigned-identity-namespace=${fixed}`] });
     await eventually('moved', async () => (await listAssigned(env)).length === 0 && (await listAssigned(env, fixed))[0]?.status === 'Assigned');
     expect(identitiesOn(env, vmssId('pool-p'))).toContain(identityId('place-id').toLowerCase());
     expect(await writesTo(env, vmssId('pool-p'))).toBe(writes);

@@ -1,20 +1,13 @@
 // The command line: flags, --help, --version, --uninstall-iptables, configuration errors, signals. Prints
 // to the terminal on purpose (the only place that does); everything else logs JSON through the logger.
 import { readFileSync } from 'node:fs';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeConfigError, loadKubeConfig } from '@pod-identity/kube';
-import { createLogger, FlagError, type Logger } from '@pod-identity/platform';
+import { kubeConfigOrHint } from '@pod-identity/kube';
+import { createLogger, FlagError, type Logger, type MainInput } from '@pod-identity/platform';
 import { startNmi } from './app';
 import { loadConfig, type ConfigResult, type NmiConfig } from './config/config';
 import { interceptionManager } from './node-net/interception';
 
-export interface CliInput {
-  readonly argv: readonly string[];
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly version: string;
-  /** Resolves when the process is asked to stop (SIGTERM/SIGINT). */
-  readonly stopRequested: Promise<string>;
-}
+export type CliInput = MainInput;
 
 function parse(input: CliInput): ConfigResult | undefined {
   try {
@@ -26,22 +19,9 @@ function parse(input: CliInput): ConfigResult | undefined {
   }
 }
 
-/** The Kubernetes credentials, or one line telling the operator what to set (no stack trace). */
-function kubeConfigOrMessage(config: NmiConfig, env: CliInput['env']): KubeConfig | string {
-  try {
-    return loadKubeConfig({ kubeconfigPath: config.kubeconfig, env });
-  } catch (err) {
-    if (!(err instanceof KubeConfigError)) throw err;
-    const hint = config.kubeconfig
-      ? 'point --kubeconfig at a readable kubeconfig with a current context'
-      : 'pass --kubeconfig=<path>, or run NMI in a pod (in-cluster config needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT)';
-    return `nmi: no Kubernetes credentials: ${err.message}; ${hint}`;
-  }
-}
-
 /** Starts the agent and runs it until asked to stop; returns the exit code. */
 async function serve(config: NmiConfig, input: CliInput, logger: Logger): Promise<number> {
-  const kubeConfig = kubeConfigOrMessage(config, input.env);
+  const kubeConfig = kubeConfigOrHint('nmi', { kubeconfigPath: config.kubeconfig, env: input.env });
   if (typeof kubeConfig === 'string') {
     console.error(kubeConfig);
     return 2;

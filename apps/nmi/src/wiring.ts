@@ -2,22 +2,23 @@
 // beyond constructing clients; the agent starts things.
 import type { RequestListener } from 'node:http';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
-import { type NormalizedAzurePodIdentityException, NODENAME_LABEL } from '@pod-identity/crd-types';
+import { NODENAME_LABEL } from '@pod-identity/crd-types';
 import { findPodException } from '@pod-identity/domain';
-import { crdInformer, KubeHttp, podInformer } from '@pod-identity/kube';
+import { crdInformer, httpListerWatcher, Informer, KubeHttp } from '@pod-identity/kube';
 import type { Logger, Registry } from '@pod-identity/platform';
 import type { NmiConfig } from './config/config';
 import { createListener } from './http/listener';
 import type { HostTokenAuth } from './http/host-token';
 import { ImdsProxy } from './http/imds-proxy';
-import { AssignedGrantSource, assignedIdentityStore, bindingStore, identityStore, ManagedGrantSource } from './identity/grant-sources';
+import { AssignedGrantSource, ManagedGrantSource } from './identity/grant-sources';
 import type { PodInfo } from './identity/model';
-import { ObjectStore } from './identity/object-store';
 import { PodIndex } from './identity/pod-index';
 import { type GrantSource, Resolver } from './identity/resolver';
 import { kubeSecretReader, kubeTokenReviewer } from './kube/adapters';
 import { type Feed, type FeedOptions, informerFeed } from './kube/feeds';
-import { podCanSpoof, toPodInfo } from './kube/pod-info';
+import { informerView } from './kube/informer-view';
+import { podCanSpoof, toPodRecord } from './kube/pod-info';
+import { ASSIGNED_BY_POD_INDEX, assignedByPodIndex, NAMESPACE_INDEX, namespaceIndex, POD_IP_INDEX, podIpIndex, type PodRecord } from './identity/views';
 import { createNmiMetrics, type NmiMetrics } from './ops/metrics';
 import { UpstreamBudget } from './tokens/budget';
 import { TokenCache } from './tokens/cache';
@@ -50,11 +51,11 @@ export interface Wired {
 export function wire(outside: Outside): Wired {
   const { config, logger, clock } = outside;
   const metrics = createNmiMetrics(outside.registry);
-  const pods = new PodIndex();
   const kube = kubeClients(outside);
-  const feeds: Feed[] = [podFeed(kube, pods, config.node, logger)];
-  const exceptions = new ObjectStore<NormalizedAzurePodIdentityException>();
-  feeds.push(informerFeed('exceptions', crdInformer(kube.http, 'AzurePodIdentityException', { clock: kube.clock }), exceptions, (e) => e, kube.feed));
+  const podInformer = nodePodInformer(kube, config.node, logger);
+  const pods = new PodIndex(informerView(podInformer));
+  const exceptions = crdInformer(kube.http, 'AzurePodIdentityException', { clock: kube.clock });
+  const feeds: Feed[] = [informerFeed('pods', podInformer, kube.feed), informerFeed('exceptions', exceptions, kube.feed)];
   const grants = grantSource(config, kube, feeds);
   const resolver = new Resolver({
     pods,
@@ -117,31 +118,38 @@ function kubeClients(outside: Outside): KubeClients {
   };
 }
 
-function podFeed(kube: KubeClients, pods: PodIndex, node: string, logger: Logger): Feed {
+/** This node's pods, stored once as PodRecords (converted as they arrive) and indexed by IP. */
+function nodePodInformer(kube: KubeClients, node: string, logger: Logger): Informer<PodRecord, V1Pod> {
   const warned = new Set<string>();
-  const informer = podInformer(kube.http, { fieldSelector: `spec.nodeName=${node}`, clock: kube.clock });
-  return informerFeed('pods', informer, pods, (pod: V1Pod) => {
-    const info = toPodInfo(pod);
-    if (podCanSpoof(pod) && !warned.has(info.uid)) {
-      warned.add(info.uid);
-      logger.warn({ pod: `${info.namespace}/${info.name}` }, 'pod adds NET_RAW or runs privileged: it can spoof other pods\' IPs on some networks and take their identities');
-    }
-    return info;
-  }, kube.feed);
+  return new Informer<PodRecord, V1Pod>({
+    listerWatcher: httpListerWatcher<V1Pod>(kube.http, { path: '/api/v1/pods', fieldSelector: `spec.nodeName=${node}` }),
+    clock: kube.clock,
+    indexes: { [POD_IP_INDEX]: podIpIndex },
+    transform: (pod) => {
+      const record = toPodRecord(pod);
+      if (podCanSpoof(pod) && !warned.has(record.uid)) {
+        warned.add(record.uid);
+        logger.warn({ pod: `${record.namespace}/${record.name}` }, 'pod adds NET_RAW or runs privileged: it can spoof other pods\' IPs on some networks and take their identities');
+      }
+      return record;
+    },
+  });
 }
 
 function grantSource(config: NmiConfig, kube: KubeClients, feeds: Feed[]): GrantSource {
   if (config.mode === 'managed') {
-    const bindings = bindingStore();
-    const identities = identityStore();
-    feeds.push(informerFeed('bindings', crdInformer(kube.http, 'AzureIdentityBinding', { clock: kube.clock }), bindings, (b) => b, kube.feed));
-    feeds.push(informerFeed('identities', crdInformer(kube.http, 'AzureIdentity', { clock: kube.clock }), identities, (i) => i, kube.feed));
-    return new ManagedGrantSource(bindings, identities);
+    const bindings = crdInformer(kube.http, 'AzureIdentityBinding', { clock: kube.clock, indexes: { [NAMESPACE_INDEX]: namespaceIndex } });
+    const identities = crdInformer(kube.http, 'AzureIdentity', { clock: kube.clock });
+    feeds.push(informerFeed('bindings', bindings, kube.feed), informerFeed('identities', identities, kube.feed));
+    return new ManagedGrantSource(informerView(bindings), informerView(identities));
   }
-  const assigned = assignedIdentityStore();
-  const informer = crdInformer(kube.http, 'AzureAssignedIdentity', { labelSelector: `${NODENAME_LABEL}=${config.node}`, clock: kube.clock });
-  feeds.push(informerFeed('assigned', informer, assigned, (a) => a, kube.feed));
-  return new AssignedGrantSource(assigned);
+  const assigned = crdInformer(kube.http, 'AzureAssignedIdentity', {
+    labelSelector: `${NODENAME_LABEL}=${config.node}`,
+    clock: kube.clock,
+    indexes: { [ASSIGNED_BY_POD_INDEX]: assignedByPodIndex },
+  });
+  feeds.push(informerFeed('assigned', assigned, kube.feed));
+  return new AssignedGrantSource(informerView(assigned));
 }
 
 function tokenService(outside: Outside, http: KubeHttp, cache: TokenCache, metrics: NmiMetrics): TokenService {

@@ -1,5 +1,5 @@
 // Public API of @pod-identity/kube.
-export { loadKubeConfig, KubeConfigError, type LoadKubeConfigOptions } from './config/load-kube-config';
+export { kubeConfigOrHint, loadKubeConfig, KubeConfigError, type LoadKubeConfigOptions } from './config/load-kube-config';
 export {
   KubeHttp,
   type KubeHttpOptions,
@@ -45,8 +45,6 @@ export {
   podInformer,
   nodeInformer,
   crdInformer,
-  podIps,
-  POD_IP_INDEX,
   type PodInformerOptions,
   type CrdInformerOptions,
   type InformerTuning,

@@ -3,8 +3,10 @@
 // plane so that restarting it does not disturb other files.
 import type { V1Pod } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from '@pod-identity/envtest';
-import { type Informer, KubeHttp, loadKubeConfig, POD_IP_INDEX, podInformer } from '../src';
+import { type Informer, KubeHttp, loadKubeConfig, podInformer } from '../src';
 import { createNamespace, eventually, pod } from './support';
+
+const IP_INDEX = 'ip';
 
 describe('podInformer on a real apiserver', () => {
   let plane: ControlPlane;
@@ -32,6 +34,7 @@ describe('podInformer on a real apiserver', () => {
     informer = podInformer(http, {
       fieldSelector: 'spec.nodeName=node-a',
       backoff: { initialMs: 100, maxMs: 1000 },
+      indexes: { [IP_INDEX]: (p) => (p.status?.podIPs ?? []).map((x) => x.ip) },
     });
     informer.onAdd((p) => events.push(`add:${p.metadata?.name}`));
     informer.onUpdate((p) => events.push(`update:${p.metadata?.name}`));
@@ -53,7 +56,7 @@ describe('podInformer on a real apiserver', () => {
       body: { ...current, status: { phase: 'Running', podIP: '127.0.0.12', podIPs: [{ ip: '127.0.0.12' }] } },
     });
     await eventually(() =>
-      expect(informer?.byIndex(POD_IP_INDEX, '127.0.0.12').map((p) => p.metadata?.name)).toEqual(['mine']),
+      expect(informer?.byIndex(IP_INDEX, '127.0.0.12').map((p) => p.metadata?.name)).toEqual(['mine']),
     );
 
     await http.request({ method: 'DELETE', path: `${podsPath()}/before`, query: { gracePeriodSeconds: 0 } });

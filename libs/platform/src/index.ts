@@ -56,3 +56,4 @@ export {
 } from './retry/backoff';
 export { TokenBucket, type TokenBucketLimit } from './rate/token-bucket';
 export { pollUntil, PollTimeoutError, type PollOptions } from './clock/poll';
+export { runMain, type MainInput } from './process/run-main';

@@ -19,6 +19,8 @@ export const CACHE_SYNC_TIMEOUT_MS = 60_000;
 export interface MicConfig {
   readonly kubeconfig?: string;
   readonly podNamespace: string;
+  /** Name prefix of the ledger ConfigMaps (docs/adr/0005). */
+  readonly ledgerPrefix: string;
   readonly forceNamespaced: boolean;
   readonly placement: PlacementPolicy;
   readonly leaderElection: { readonly instance: string; readonly namespace: string; readonly name: string; readonly durationMs: number };
@@ -89,6 +91,7 @@ export function buildConfig(input: ConfigInput): MicConfig {
   const config: MicConfig = {
     kubeconfig: v.kubeconfig || undefined,
     podNamespace: v['pod-namespace'],
+    ledgerPrefix: v['ledger-prefix'],
     forceNamespaced: v.forceNamespaced,
     placement: v['assigned-identity-namespace'] ? { mode: 'fixed', namespace: v['assigned-identity-namespace'] } : { mode: 'pod-namespace' },
     leaderElection: {

@@ -9,16 +9,11 @@ import { ChangeSignal } from '../util/change-signal';
 import { assignedToGrant, managedGrants } from './grants';
 import type { GrantSource } from './resolver';
 import { type Grant, type PodInfo, podKey } from './model';
-import { ObjectStore } from './object-store';
-
-export function assignedIdentityStore(): ObjectStore<AzureAssignedIdentity> {
-  return new ObjectStore<AzureAssignedIdentity>((a) =>
-    a.spec?.pod && a.spec.podNamespace ? `${a.spec.podNamespace}/${a.spec.pod}` : undefined,
-  );
-}
+import { ASSIGNED_BY_POD_INDEX, NAMESPACE_INDEX, type ObjectView } from './views';
 
 export class AssignedGrantSource implements GrantSource {
-  constructor(private readonly store: ObjectStore<AzureAssignedIdentity>) {}
+  /** Needs the ASSIGNED_BY_POD_INDEX index. */
+  constructor(private readonly store: ObjectView<AzureAssignedIdentity>) {}
 
   get changed(): ChangeSignal {
     return this.store.changed;
@@ -26,7 +21,7 @@ export class AssignedGrantSource implements GrantSource {
 
   grantsFor(pod: PodInfo): Grant[] {
     return this.store
-      .byIndex(podKey(pod))
+      .byIndex(ASSIGNED_BY_POD_INDEX, podKey(pod))
       .map(assignedToGrant)
       .filter((g): g is Grant => g !== undefined);
   }
@@ -36,8 +31,9 @@ export class ManagedGrantSource implements GrantSource {
   readonly changed = new ChangeSignal();
 
   constructor(
-    private readonly bindings: ObjectStore<AzureIdentityBinding>,
-    private readonly identities: ObjectStore<AzureIdentity>,
+    /** Needs the NAMESPACE_INDEX index. */
+    private readonly bindings: ObjectView<AzureIdentityBinding>,
+    private readonly identities: ObjectView<AzureIdentity>,
   ) {
     // Either store changing may change a pod's grants.
     bindings.changed.onChange(() => this.changed.notify());
@@ -45,14 +41,6 @@ export class ManagedGrantSource implements GrantSource {
   }
 
   grantsFor(pod: PodInfo): Grant[] {
-    return managedGrants(pod, this.bindings.byIndex(pod.namespace), (ns, name) => this.identities.get(ns, name));
+    return managedGrants(pod, this.bindings.byIndex(NAMESPACE_INDEX, pod.namespace), (ns, name) => this.identities.get(ns, name));
   }
-}
-
-export function bindingStore(): ObjectStore<AzureIdentityBinding> {
-  return new ObjectStore<AzureIdentityBinding>((b) => b.metadata?.namespace);
-}
-
-export function identityStore(): ObjectStore<AzureIdentity> {
-  return new ObjectStore<AzureIdentity>();
 }

@@ -1,6 +1,7 @@
-// Informers (libs/kube) → NMI's in-memory views. The informer re-lists by itself after any watch
-// error and turns a relist into add/update/delete events, so a view only ever sees those three. Each
-// feed reports `synced` once its first list has arrived; the readiness probe waits for all of them.
+// The life cycle of NMI's informers (libs/kube): start, a bounded wait for the first list, stop, errors
+// to the log. The informer re-lists by itself after any watch error. NMI reads the informers' stores
+// directly (informer-view.ts). Each feed reports `synced` once its first list has arrived; the
+// readiness probe waits for all of them.
 
 /** What a feed needs of an informer (libs/kube's Informer has exactly this shape). */
 export interface InformerLike<T> {
@@ -12,11 +13,6 @@ export interface InformerLike<T> {
   stop(): Promise<void>;
   hasSynced(): boolean;
   waitForSync(timeoutMs: number): Promise<boolean>;
-}
-
-export interface ViewSink<T> {
-  upsert(obj: T): void;
-  remove(obj: T): void;
 }
 
 export interface Feed {
@@ -35,17 +31,8 @@ export interface FeedOptions {
   readonly onSlowSync?: (feed: string) => void;
 }
 
-/** Connects an informer to a view; the view holds converted objects. */
-export function informerFeed<T, V>(
-  name: string,
-  informer: InformerLike<T>,
-  sink: ViewSink<V>,
-  convert: (obj: T) => V,
-  options: FeedOptions,
-): Feed {
-  informer.onAdd((obj) => sink.upsert(convert(obj)));
-  informer.onUpdate((obj) => sink.upsert(convert(obj)));
-  informer.onDelete((obj) => sink.remove(convert(obj)));
+/** Runs an informer as one of NMI's feeds. */
+export function informerFeed<T>(name: string, informer: InformerLike<T>, options: FeedOptions): Feed {
   informer.onError((err) => options.onError(name, err));
   return {
     name,

@@ -2,6 +2,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { canonicalIp } from '../identity/ip';
 import type { PodInfo } from '../identity/model';
+import type { PodRecord } from '../identity/views';
 
 function podIps(pod: V1Pod): string[] {
   const raw = [...(pod.status?.podIPs ?? []).map((entry) => entry.ip), pod.status?.podIP];
@@ -27,6 +28,13 @@ export function toPodInfo(pod: V1Pod): PodInfo {
     ips: podIps(pod),
     createdAtMs: created ? new Date(created).getTime() : undefined,
   };
+}
+
+/** What the pod informer stores: the PodInfo, keyed and versioned like the pod (the only copy NMI keeps). */
+export function toPodRecord(pod: V1Pod): PodRecord {
+  const info = toPodInfo(pod);
+  const { resourceVersion, uid } = pod.metadata ?? {};
+  return { ...info, metadata: { namespace: info.namespace, name: info.name, resourceVersion, uid } };
 }
 
 /** Whether a container of the pod adds NET_RAW or runs privileged (it could spoof other pods' IPs). */

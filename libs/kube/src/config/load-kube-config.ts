@@ -62,3 +62,19 @@ function inClusterServer(host: string, port: string): string {
   const scheme = ['80', '8080', '8001'].includes(port) ? 'http' : 'https';
   return `${scheme}://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 }
+
+/**
+ * For a program's command line: the credentials, or one line telling the operator what to set
+ * (no stack trace), e.g. "mic: no Kubernetes credentials: ...; pass --kubeconfig=<path>, or run ...".
+ */
+export function kubeConfigOrHint(program: string, options: LoadKubeConfigOptions): KubeConfig | string {
+  try {
+    return loadKubeConfig(options);
+  } catch (err) {
+    if (!(err instanceof KubeConfigError)) throw err;
+    const hint = options.kubeconfigPath
+      ? 'point --kubeconfig at a readable kubeconfig with a current context'
+      : `pass --kubeconfig=<path>, or run ${program} in a pod (in-cluster config needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT)`;
+    return `${program}: no Kubernetes credentials: ${err.message}; ${hint}`;
+  }
+}

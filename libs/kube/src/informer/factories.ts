@@ -12,25 +12,12 @@ export type InformerTuning<T> = Omit<InformerOptions<unknown, T>, 'listerWatcher
   readonly trim?: (obj: T) => T;
 };
 
-/** Name of the pod-IP index that podInformer adds. */
-export const POD_IP_INDEX = 'podIP';
-
-/** Every IP of a pod (status.podIPs, else status.podIP): IPv4 and IPv6. */
-export function podIps(pod: V1Pod): string[] {
-  const ips = (pod.status?.podIPs ?? []).map((p) => p.ip).filter((ip): ip is string => Boolean(ip));
-  if (pod.status?.podIP && !ips.includes(pod.status.podIP)) ips.push(pod.status.podIP);
-  return ips;
-}
-
 export interface PodInformerOptions extends ResourceSelectors, InformerTuning<V1Pod> {
   /** Omit for all namespaces. */
   readonly namespace?: string;
 }
 
-/**
- * Pods, indexed by IP under POD_IP_INDEX. NMI: fieldSelector `spec.nodeName=<node>`;
- * MIC: labelSelector `aadpodidbinding`.
- */
+/** Pods, with the caller's indexes (MIC: labelSelector `aadpodidbinding`, trimmed). */
 export function podInformer(http: KubeHttp, options: PodInformerOptions = {}): Informer<V1Pod> {
   const { namespace, labelSelector, fieldSelector, indexes, trim, ...tuning } = options;
   const path = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods` : '/api/v1/pods';
@@ -38,7 +25,7 @@ export function podInformer(http: KubeHttp, options: PodInformerOptions = {}): I
     ...tuning,
     transform: trim,
     listerWatcher: httpListerWatcher<V1Pod>(http, { path, labelSelector, fieldSelector }),
-    indexes: { [POD_IP_INDEX]: podIps, ...indexes },
+    indexes,
   });
 }
 
