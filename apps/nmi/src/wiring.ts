@@ -15,7 +15,7 @@ import type { PodInfo } from './identity/model';
 import { ObjectStore } from './identity/object-store';
 import { PodIndex } from './identity/pod-index';
 import { type GrantSource, Resolver } from './identity/resolver';
-import { kubeSecretReader, kubeTokenReviewer } from './kube/adapters';
+import { kubeSecretReader, kubeServiceAccountTokenMinter, kubeTokenReviewer } from './kube/adapters';
 import { type Feed, type FeedOptions, informerFeed } from './kube/feeds';
 import { podCanSpoof, toPodInfo } from './kube/pod-info';
 import { createNmiMetrics, type NmiMetrics } from './ops/metrics';
@@ -23,6 +23,7 @@ import { UpstreamBudget } from './tokens/budget';
 import { TokenCache } from './tokens/cache';
 import { azureIdentityCredentials, type CredentialFactory, EntraTokenClient } from './tokens/entra-client';
 import { ImdsTokenClient, type UpstreamObserver } from './tokens/imds-client';
+import { FederatedTokenSource } from './tokens/federated-source';
 import { TokenService } from './tokens/token-service';
 import type { Clock } from './util/clock';
 
@@ -136,7 +137,7 @@ function grantSource(config: NmiConfig, kube: KubeClients, feeds: Feed[]): Grant
     const identities = identityStore();
     feeds.push(informerFeed('bindings', crdInformer(kube.http, 'AzureIdentityBinding', { clock: kube.clock }), bindings, (b) => b, kube.feed));
     feeds.push(informerFeed('identities', crdInformer(kube.http, 'AzureIdentity', { clock: kube.clock }), identities, (i) => i, kube.feed));
-    return new ManagedGrantSource(bindings, identities);
+    return new ManagedGrantSource(bindings, identities, config.federation.defaultBackend);
   }
   const assigned = assignedIdentityStore();
   const informer = crdInformer(kube.http, 'AzureAssignedIdentity', { labelSelector: `${NODENAME_LABEL}=${config.node}`, clock: kube.clock });
@@ -160,10 +161,22 @@ function tokenService(outside: Outside, http: KubeHttp, cache: TokenCache, metri
   const entraBudget = new UpstreamBudget({ ratePerSec: 20, burst: 20, maxConcurrent: 8, maxWaitMs: config.upstream.queueWaitMs }, clock);
   const credentials = outside.credentials ?? azureIdentityCredentials({ timeoutMs: config.upstream.timeoutMs, caPem: outside.authorityCaPem });
   const entra = new EntraTokenClient(credentials, entraBudget, nowMs, config.upstream.timeoutMs, observe);
-  return new TokenService(cache, imds, entra, kubeSecretReader(http), {
-    defaultAuthorityHost: config.upstream.defaultAuthority,
-    secretsInIdentityNamespaceOnly: config.forceNamespaced,
-  });
+  const federated = new FederatedTokenSource(
+    cache,
+    entra,
+    kubeServiceAccountTokenMinter(http),
+    { defaultAuthorityHost: config.upstream.defaultAuthority, defaultTenantId: config.federation.tenantId, timeoutMs: config.upstream.timeoutMs },
+    outside.logger,
+    nowMs,
+  );
+  return new TokenService(
+    cache,
+    imds,
+    entra,
+    kubeSecretReader(http),
+    { defaultAuthorityHost: config.upstream.defaultAuthority, secretsInIdentityNamespaceOnly: config.forceNamespaced },
+    federated,
+  );
 }
 
 function hostAuth(outside: Outside, http: KubeHttp): HostTokenAuth | undefined {

@@ -3,11 +3,12 @@
 // on, the Secret must be in the identity's namespace: otherwise whoever may create an AzureIdentity
 // could borrow any namespace's service principal through NMI's cluster-wide read.
 import { IDENTITY_TYPES } from '@pod-identity/crd-types';
-import { canonicalId } from '@pod-identity/domain';
+import { canonicalId, IDENTITY_BACKENDS } from '@pod-identity/domain';
 import { NmiError } from '../errors';
-import type { IdentityInfo } from '../identity/model';
+import type { IdentityInfo, PodInfo } from '../identity/model';
 import type { CacheResult, TokenCache } from './cache';
 import type { EntraTokenClient } from './entra-client';
+import type { FederatedTokenSource } from './federated-source';
 import type { ImdsTokenClient } from './imds-client';
 import { secretMaterial } from './sp-material';
 
@@ -26,13 +27,20 @@ export class TokenService {
     private readonly entra: EntraTokenClient,
     private readonly readSecret: SecretReader,
     private readonly options: TokenServiceOptions,
+    /** The federated backend (docs/adr/0010); without it (unit tests) a federated grant is refused. */
+    private readonly federated?: FederatedTokenSource,
   ) {}
 
   /**
    * Upstream calls are shared by every request waiting for the same key, so they are bounded by their
-   * own timeouts, never by one caller's disconnect.
+   * own timeouts, never by one caller's disconnect. `pod` is the caller: the federated backend exchanges
+   * a token of its ServiceAccount.
    */
-  get(identity: IdentityInfo, resource: string): Promise<CacheResult> {
+  get(identity: IdentityInfo, resource: string, pod: PodInfo): Promise<CacheResult> {
+    if (identity.backend === IDENTITY_BACKENDS.Federated) {
+      if (!this.federated) throw new NmiError('credential-unavailable', `AzureIdentity ${identity.namespace}/${identity.name} is federated, and this NMI has no federated backend`);
+      return this.federated.get(identity, pod, resource);
+    }
     const spec = identity.spec;
     if (spec.type === IDENTITY_TYPES.UserAssignedMSI) {
       const clientId = spec.clientID;
