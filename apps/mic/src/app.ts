@@ -1,14 +1,16 @@
 // Assembles MIC from a validated configuration: Kubernetes and ARM clients, leader election, the
 // controller, metrics and probes. main.ts calls it with real inputs; integration tests call it in-process.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ComputeIdentityClient, createArmCredential, type ComputeIdentityPort } from '@pod-identity/azure-arm';
+import { ComputeIdentityClient, createArmCredential, FederatedCredentialClient, type ComputeIdentityPort } from '@pod-identity/azure-arm';
 import { crdClients, EventRecorder, HttpEventSink, HttpLeaseStore, KubeHttp, LeaderElector } from '@pod-identity/kube';
 import { createMetricsRegistry, startProbeServers, systemClock, type Clock, type Logger, type Registry } from '@pod-identity/platform';
 import type { MicConfig } from './config/config';
 import { MicController } from './controller';
 import { ReloadingComputePort } from './azure/reloading-arm';
+import { ReloadingFederatedPort } from './azure/reloading-federated';
 import { KubeAssignedIdentityWriter } from './kube/assigned-writer';
 import { RecorderAssignmentEvents } from './kube/assignment-events';
+import { ConfigMapFederatedLedger } from './kube/federated-ledger-store';
 import { ConfigMapLedgerStore } from './kube/ledger-store';
 import { MicMetrics } from './ops/metrics';
 
@@ -22,6 +24,18 @@ export interface MicRuntime {
   readonly caPem?: string;
   /** Replaces the ARM adapter (never used in production). */
   readonly arm?: ComputeIdentityPort;
+}
+
+export function buildFederatedClient(config: MicConfig, metrics: MicMetrics, version: string, caPem?: string): FederatedCredentialClient {
+  const { credential } = createArmCredential(config.cloud, config.environment, caPem);
+  return new FederatedCredentialClient({
+    credential,
+    endpoint: config.environment.resourceManagerEndpoint,
+    scope: config.environment.armScope,
+    userAgentSuffix: `pod-identity-mic/${version}${config.userAgent ? ` ${config.userAgent}` : ''}`,
+    observer: metrics.armObserver(),
+    caPem,
+  });
 }
 
 export interface MicHandle {
@@ -61,6 +75,7 @@ export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
   const metrics = new MicMetrics(registry);
   const http = new KubeHttp(runtime.kubeConfig, { userAgent: `pod-identity-mic/${runtime.version}` });
   const arm = new ReloadingComputePort(runtime.arm ?? buildArmClient(config, metrics, runtime.version, runtime.caPem));
+  const federatedPort = new ReloadingFederatedPort(buildFederatedClient(config, metrics, runtime.version, runtime.caPem));
   const recorder = new EventRecorder({ sink: new HttpEventSink(http), component: 'pod-identity-mic', instance: config.leaderElection.instance, clock, logger });
   const clients = crdClients(http, 'pod-identity-mic');
   const controller = new MicController({
@@ -77,7 +92,9 @@ export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
       placement: config.placement,
       defaultSubscriptionId: config.cloud.subscriptionId,
       defaultResourceGroup: config.cloud.resourceGroup,
+      defaultBackend: config.federation.defaultBackend,
     },
+    federation: { port: federatedPort, ledger: new ConfigMapFederatedLedger(http, config.podNamespace, config.ledgerPrefix), settings: config.federation },
     immutable: { clientIds: new Set(config.immutableClientIds) },
     tuning: config.tuning,
   });
@@ -118,7 +135,10 @@ export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
     isLeader: () => elector.isLeader(),
     isActive: () => elector.isLeader() && controller.ready,
     syncCount: () => controller.syncs,
-    reloadArm: (next) => arm.replace(buildArmClient(next, metrics, runtime.version, runtime.caPem)),
+    reloadArm: (next) => {
+      arm.replace(buildArmClient(next, metrics, runtime.version, runtime.caPem));
+      federatedPort.replace(buildFederatedClient(next, metrics, runtime.version, runtime.caPem));
+    },
     stop: async () => {
       await elector.stop({ release: true });
       await recorder.flush();

@@ -5,7 +5,11 @@ import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
 import { isSleepAborted, type Clock, type Logger } from '@pod-identity/platform';
 import type { ComputeIdentityPort } from '@pod-identity/azure-arm';
 import type { KubeHttp } from '@pod-identity/kube';
+import type { FederatedCredentialPort } from '@pod-identity/azure-arm';
 import { Applier } from './apply/applier';
+import { FederatedApplier } from './federated/applier';
+import type { FederationSettings } from './federated/model';
+import type { FederatedLedger } from './kube/federated-ledger-store';
 import { ArmGate, type WriteBudget } from './apply/arm-gate';
 import type { WindowSettings } from './apply/coalescing-window';
 import type { AssignedIdentityWriter, AssignmentEvents, LedgerStore } from './apply/ports';
@@ -46,12 +50,15 @@ export interface ControllerDeps {
   readonly settings: PlannerSettings;
   readonly immutable: ImmutableIdentities;
   readonly tuning: ControllerTuning;
+  /** The federated backend (docs/adr/0010): its ARM port, ledger and settings. */
+  readonly federation: { readonly port: FederatedCredentialPort; readonly ledger: FederatedLedger; readonly settings: FederationSettings };
 }
 
 export class MicController {
   private world: World | undefined;
   private loop: SyncLoop | undefined;
   private applier: Applier | undefined;
+  private federated: FederatedApplier | undefined;
   private firstSyncDone = false;
   private warned = new Set<string>();
 
@@ -81,6 +88,7 @@ export class MicController {
     });
     this.world = world;
     this.applier = this.buildApplier(world, (reason) => loopRef.loop?.markDirty(reason));
+    this.federated = this.buildFederated(world, (reason) => loopRef.loop?.markDirty(reason));
     const loop = new SyncLoop({
       clock: deps.clock,
       logger: deps.logger,
@@ -132,6 +140,20 @@ export class MicController {
     });
   }
 
+  private buildFederated(world: World, wake: (reason: string) => void): FederatedApplier {
+    const { deps } = this;
+    return new FederatedApplier({
+      ...deps.federation,
+      writer: deps.writer(world),
+      events: deps.events,
+      clock: deps.clock,
+      logger: deps.logger,
+      wake,
+      concurrency: deps.tuning.targetConcurrency,
+      retryBaseMs: deps.tuning.transientRetryMs,
+    });
+  }
+
   private async waitForCaches(world: World, signal: AbortSignal): Promise<void> {
     while (!signal.aborted && !(await world.waitForSync(this.deps.tuning.cacheSyncTimeoutMs))) {
       this.deps.logger.warn('informer caches not synced yet; still waiting');
@@ -143,13 +165,15 @@ export class MicController {
     const world = this.world as World;
     const started = deps.clock.now();
     const applier = this.applier as Applier;
-    const snapshot: Snapshot = { ...world.snapshot(deps.settings), owedReleases: applier.owedReleases() };
+    const federated = this.federated as FederatedApplier;
+    const snapshot: Snapshot = { ...world.snapshot(deps.settings), owedReleases: applier.owedReleases(), federatedReady: federated.ready() };
     const plan = planSync(snapshot, { driftCheck: kind === 'drift' });
     this.report(plan.warnings);
     const index = new Map<string, AzureAssignedIdentity>(snapshot.assigned.map((a) => [refKey(objectRef(a)), a]));
     for (const c of plan.creates) index.set(refKey(objectRef(c.object)), c.object);
     for (const u of plan.updates) index.set(refKey(objectRef(u.object)), u.object);
     const report = await applier.apply(plan, (ref) => index.get(refKey(ref)), signal);
+    if (!signal.aborted) await federated.apply(plan.federated, (ref) => index.get(refKey(ref)), kind === 'drift');
     this.firstSyncDone = true;
     this.observe(kind, snapshot.assigned, started, report.kubeErrors);
     if (this.hasWork(plan)) {
@@ -190,10 +214,12 @@ export class MicController {
       const timeout = this.deps.clock.sleep(this.deps.tuning.shutdownGraceMs, grace.signal).catch((err: unknown) => {
         if (!isSleepAborted(err)) throw err;
       });
-      await Promise.race([applier.idle(), timeout]);
+      const federated = this.federated;
+      await Promise.race([Promise.all([applier.idle(), federated?.idle()]), timeout]);
       grace.abort();
-      if (applier.busy) this.deps.logger.warn('stopping with ARM operations still running; the next leader resumes them');
+      if (applier.busy || federated?.busy) this.deps.logger.warn('stopping with ARM operations still running; the next leader resumes them');
       applier.close();
+      federated?.close();
     }
     await world.stop();
     this.firstSyncDone = false;

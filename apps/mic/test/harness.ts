@@ -227,12 +227,16 @@ export async function createBinding(env: MicEnvironment, name: string, spec: Rec
   });
 }
 
-export async function createPod(env: MicEnvironment, name: string, node: string | undefined, selector: string): Promise<V1Pod> {
+export async function createPod(env: MicEnvironment, name: string, node: string | undefined, selector: string, serviceAccount?: string, namespace = env.namespace): Promise<V1Pod> {
   return env.core.createNamespacedPod({
-    namespace: env.namespace,
+    namespace,
     body: {
       metadata: { name, labels: { aadpodidbinding: selector } },
-      spec: { ...(node ? { nodeName: node } : {}), containers: [{ name: 'app', image: 'example.invalid/app:1' }] },
+      spec: {
+        ...(node ? { nodeName: node } : {}),
+        ...(serviceAccount ? { serviceAccountName: serviceAccount } : {}),
+        containers: [{ name: 'app', image: 'example.invalid/app:1' }],
+      },
     },
   });
 }

@@ -14,7 +14,7 @@ import { AssignedGrantSource, ManagedGrantSource } from './identity/grant-source
 import type { PodInfo } from './identity/model';
 import { PodIndex } from './identity/pod-index';
 import { type GrantSource, Resolver } from './identity/resolver';
-import { kubeSecretReader, kubeTokenReviewer } from './kube/adapters';
+import { kubeSecretReader, kubeServiceAccountTokenMinter, kubeTokenReviewer } from './kube/adapters';
 import { type Feed, type FeedOptions, informerFeed } from './kube/feeds';
 import { informerView } from './kube/informer-view';
 import { podCanSpoof, toPodRecord } from './kube/pod-info';
@@ -24,6 +24,7 @@ import { UpstreamBudget } from './tokens/budget';
 import { TokenCache } from './tokens/cache';
 import { azureIdentityCredentials, type CredentialFactory, EntraTokenClient } from './tokens/entra-client';
 import { ImdsTokenClient, type UpstreamObserver } from './tokens/imds-client';
+import { FederatedTokenSource } from './tokens/federated-source';
 import { TokenService } from './tokens/token-service';
 import type { Clock } from './util/clock';
 
@@ -141,7 +142,7 @@ function grantSource(config: NmiConfig, kube: KubeClients, feeds: Feed[]): Grant
     const bindings = crdInformer(kube.http, 'AzureIdentityBinding', { clock: kube.clock, indexes: { [NAMESPACE_INDEX]: namespaceIndex } });
     const identities = crdInformer(kube.http, 'AzureIdentity', { clock: kube.clock });
     feeds.push(informerFeed('bindings', bindings, kube.feed), informerFeed('identities', identities, kube.feed));
-    return new ManagedGrantSource(informerView(bindings), informerView(identities));
+    return new ManagedGrantSource(informerView(bindings), informerView(identities), config.federation.defaultBackend);
   }
   const assigned = crdInformer(kube.http, 'AzureAssignedIdentity', {
     labelSelector: `${NODENAME_LABEL}=${config.node}`,
@@ -168,10 +169,16 @@ function tokenService(outside: Outside, http: KubeHttp, cache: TokenCache, metri
   const entraBudget = new UpstreamBudget({ ratePerSec: 20, burst: 20, maxConcurrent: 8, maxWaitMs: config.upstream.queueWaitMs }, clock);
   const credentials = outside.credentials ?? azureIdentityCredentials({ timeoutMs: config.upstream.timeoutMs, caPem: outside.authorityCaPem });
   const entra = new EntraTokenClient(credentials, entraBudget, nowMs, config.upstream.timeoutMs, observe);
-  return new TokenService(cache, imds, entra, kubeSecretReader(http), {
-    defaultAuthorityHost: config.upstream.defaultAuthority,
-    secretsInIdentityNamespaceOnly: config.forceNamespaced,
+  const federated = new FederatedTokenSource({
+    cache,
+    entra,
+    mint: kubeServiceAccountTokenMinter(http),
+    options: { defaultAuthorityHost: config.upstream.defaultAuthority, defaultTenantId: config.federation.tenantId, timeoutMs: config.upstream.timeoutMs },
+    logger: outside.logger,
+    nowMs,
   });
+  const options = { defaultAuthorityHost: config.upstream.defaultAuthority, secretsInIdentityNamespaceOnly: config.forceNamespaced };
+  return new TokenService({ cache, imds, entra, readSecret: kubeSecretReader(http), options, federated });
 }
 
 function hostAuth(outside: Outside, http: KubeHttp): HostTokenAuth | undefined {

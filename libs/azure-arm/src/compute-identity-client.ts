@@ -2,8 +2,9 @@
 // It knows nothing of pods or bindings. SDK-level retries are off: the caller owns waiting (Retry-After,
 // backoff, write budget), so throttling is never multiplied by hidden retries.
 import { ComputeManagementClient } from '@azure/arm-compute';
-import { ArmError, classifyArmError } from './errors';
+import { ArmError } from './errors';
 import { applyDelta, buildIdentityPatch, chunkDelta, effectiveDelta, toIdentityState } from './identity-patch';
+import { observedArmCall } from './observed-call';
 import type { ArmCallObserver, ArmOperation, ComputeRef, IdentityDelta, IdentityState } from './types';
 
 /** The credential type the SDK accepts (from @azure/core-auth, which is not a direct dependency). */
@@ -93,17 +94,8 @@ export class ComputeIdentityClient implements ComputeIdentityPort {
     });
   }
 
-  private async observe<T>(op: ArmOperation, fn: () => Promise<T>): Promise<T> {
-    const started = Date.now();
-    try {
-      const result = await fn();
-      this.options.observer?.(op, 200, Date.now() - started);
-      return result;
-    } catch (err) {
-      const classified = classifyArmError(err);
-      this.options.observer?.(op, classified.statusCode ?? 0, Date.now() - started);
-      throw new ArmError(classified, { cause: err });
-    }
+  private observe<T>(op: ArmOperation, fn: () => Promise<T>): Promise<T> {
+    return observedArmCall(op, this.options.observer, fn);
   }
 
   private client(subscriptionId: string): ComputeManagementClient {

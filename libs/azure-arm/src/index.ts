@@ -6,3 +6,4 @@ export * from './compute-identity-client';
 export * from './cloud-config';
 export * from './cloud-environment';
 export * from './credential';
+export * from './federated-credential-client';

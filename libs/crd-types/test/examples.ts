@@ -74,6 +74,22 @@ export const VALID_EXAMPLES: Example[] = [
     }),
   },
   {
+    name: 'user-assigned identity with the federated backend (docs/adr/0010)',
+    kind: 'AzureIdentity',
+    object: obj('AzureIdentity', 'fed-id', { type: 0, resourceID: RESOURCE_ID, clientID: CLIENT_ID, tenantID: TENANT_ID, backend: 'Federated' }),
+  },
+  {
+    name: 'service principal naming the VM backend explicitly',
+    kind: 'AzureIdentity',
+    object: obj('AzureIdentity', 'sp-vm-backend', {
+      type: 1,
+      tenantID: TENANT_ID,
+      clientID: CLIENT_ID,
+      clientPassword: { name: 'sp-secret' },
+      backend: 'VM',
+    }),
+  },
+  {
     name: 'legacy PascalCase user-assigned identity',
     kind: 'AzureIdentity',
     object: obj('AzureIdentity', 'legacy-id', { type: 0, ResourceID: RESOURCE_ID, ClientID: CLIENT_ID }),
@@ -274,6 +290,26 @@ export const BROKEN_EXAMPLES: BrokenExample[] = [
     object: obj('AzureIdentity', 'bad-type', { type: 3, resourceID: RESOURCE_ID, clientID: CLIENT_ID }),
     path: 'spec.type',
     message: '0, 1, 2',
+  },
+  {
+    name: 'federated backend for a service principal',
+    kind: 'AzureIdentity',
+    object: obj('AzureIdentity', 'sp-fed', {
+      type: 1,
+      tenantID: TENANT_ID,
+      clientID: CLIENT_ID,
+      clientPassword: { name: 'sp-secret' },
+      backend: 'Federated',
+    }),
+    path: 'spec',
+    message: 'spec.backend Federated is only for user-assigned identities',
+  },
+  {
+    name: 'unknown backend',
+    kind: 'AzureIdentity',
+    object: obj('AzureIdentity', 'bad-backend', { type: 0, resourceID: RESOURCE_ID, clientID: CLIENT_ID, backend: 'federated' }),
+    path: 'spec.backend',
+    message: '"VM", "Federated"',
   },
   {
     name: 'type 0 without resourceID',

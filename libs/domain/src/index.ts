@@ -6,3 +6,4 @@ export * from './resource-id';
 export * from './provider-id';
 export * from './assigned-identity-name';
 export * from './binding-matching';
+export * from './identity-backend';

@@ -141,14 +141,37 @@ describe('Entra ID token endpoint', () => {
     expect(decodeClaims(mi.token).xms_mirid).toMatch(/userAssignedIdentities\/federated-mi$/);
   });
 
-  it('refuses a federated token whose subject has no federated credential (AADSTS70021)', async () => {
+  it('refuses a federated token whose subject has no federated credential (AADSTS700213, naming it)', async () => {
     const credential = new ClientAssertionCredential(
       TENANT,
       FED_APP,
       () => federatedToken('system:serviceaccount:x:y'),
       options,
     );
-    await expect(credential.getToken(ARM_SCOPE)).rejects.toThrow(/AADSTS70021/);
+    await expect(credential.getToken(ARM_SCOPE)).rejects.toThrow(
+      /AADSTS700213: No matching federated identity record found for presented assertion subject 'system:serviceaccount:x:y'/,
+    );
+  });
+
+  it('names an issuer and an audience without a federated credential (AADSTS700211, AADSTS700212)', async () => {
+    const signed = (issuer: string, audience: string) => (): Promise<string> =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256', kid: 'issuer-key-1' })
+        .setIssuer(issuer)
+        .setSubject(SUBJECT)
+        .setAudience(audience)
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(issuerKey);
+    const otherIssuer = new ClientAssertionCredential(TENANT, FED_APP, signed(`${ISSUER}/`, 'api://AzureADTokenExchange'), options);
+    await expect(otherIssuer.getToken(ARM_SCOPE)).rejects.toThrow(/AADSTS700211: .*assertion issuer 'https:\/\/oidc\.cluster\.test\/issuer\/'/);
+    const otherAudience = new ClientAssertionCredential(TENANT, FED_APP, signed(ISSUER, 'api://SomethingElse'), options);
+    await expect(otherAudience.getToken(ARM_SCOPE)).rejects.toThrow(/AADSTS700212: .*assertion audience 'api:\/\/SomethingElse'/);
+  });
+
+  it('answers AADSTS70021 for a managed identity without any federated credential', async () => {
+    const credential = new ClientAssertionCredential(TENANT, ids.appA.clientId, () => federatedToken(), options);
+    await expect(credential.getToken(ARM_SCOPE)).rejects.toThrow(/AADSTS70021: No matching federated identity record found/);
   });
 
   it('refuses an expired federated token (AADSTS700024)', async () => {

@@ -100,7 +100,7 @@ describe('what the apiserver grants the deployed ServiceAccounts', () => {
 
   async function allowed(
     sa: string,
-    attrs: { verb: string; resource: string; group?: string; namespace?: string },
+    attrs: { verb: string; resource: string; group?: string; namespace?: string; subresource?: string },
   ): Promise<boolean> {
     const review = await kc.makeApiClient(AuthorizationV1Api).createSubjectAccessReview({
       body: {
@@ -112,6 +112,7 @@ describe('what the apiserver grants the deployed ServiceAccounts', () => {
             resource: attrs.resource,
             group: attrs.group ?? '',
             namespace: attrs.namespace,
+            subresource: attrs.subresource,
           },
         },
       },
@@ -137,13 +138,19 @@ describe('what the apiserver grants the deployed ServiceAccounts', () => {
     ['pod-identity-nmi', 'list', 'secrets', '', 'team-a', false],
     ['pod-identity-nmi', 'create', 'azureassignedidentities', GROUP, 'team-a', false],
     ['pod-identity-nmi', 'create', 'events', '', 'team-a', false],
+    ['pod-identity-nmi', 'create', 'serviceaccounts/token', '', 'team-a', true],
+    ['pod-identity-nmi', 'get', 'serviceaccounts', '', 'team-a', false],
+    ['pod-identity-nmi', 'create', 'serviceaccounts', '', 'team-a', false],
+    ['pod-identity-mic', 'create', 'serviceaccounts/token', '', 'team-a', false],
   ])(
     '%s may %s %s (group "%s", namespace "%s"): %s',
-    async (sa, verb, resource, group, namespace, expected) => {
+    async (sa, verb, resourcePath, group, namespace, expected) => {
+      const [resource, subresource] = resourcePath.split('/');
       expect(
         await allowed(sa, {
           verb,
           resource,
+          subresource,
           group,
           namespace: namespace === 'any' ? '' : namespace || undefined,
         }),

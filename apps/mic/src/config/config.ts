@@ -9,7 +9,9 @@ import {
   type CloudEnvironment,
 } from '@pod-identity/azure-arm';
 import type { FlagValues, LogLevel } from '@pod-identity/platform';
+import type { IdentityBackend } from '@pod-identity/domain';
 import type { ControllerTuning } from '../controller';
+import type { FederationSettings } from '../federated/model';
 import type { PlacementPolicy } from '../plan/model';
 import type { MIC_FLAGS } from './flags';
 
@@ -37,6 +39,8 @@ export interface MicConfig {
   readonly armPollIntervalMs: number;
   readonly userAgent: string;
   readonly logLevel: LogLevel;
+  /** The federated backend (docs/adr/0010). */
+  readonly federation: FederationSettings;
 }
 
 export class ConfigError extends Error {
@@ -128,6 +132,12 @@ export function buildConfig(input: ConfigInput): MicConfig {
     armPollIntervalMs: v['arm-poll-interval'],
     userAgent: v['custom-user-agent'],
     logLevel: v['log-level'] as LogLevel,
+    federation: {
+      defaultBackend: v['default-identity-backend'] as IdentityBackend,
+      issuer: v['oidc-issuer-url'] || undefined,
+      manage: v['manage-federated-credentials'],
+      settleMs: v['federated-credential-settle'],
+    },
   };
   return deepFreeze(config);
 }

@@ -15,12 +15,12 @@ function baseMeta(meta: V1ObjectMeta | undefined): V1ObjectMeta {
   };
 }
 
-/** Name, binding label, node and phase: what the planner (PodInfo) and podChangeMatters read. */
+/** Name, binding label, node, ServiceAccount and phase: what the planner (PodInfo) and podChangeMatters read. */
 export function slimPod(pod: V1Pod): V1Pod {
   const selector = pod.metadata?.labels?.[BINDING_LABEL];
   return {
     metadata: { ...baseMeta(pod.metadata), labels: selector === undefined ? {} : { [BINDING_LABEL]: selector } },
-    spec: { nodeName: pod.spec?.nodeName, containers: [] },
+    spec: { nodeName: pod.spec?.nodeName, serviceAccountName: pod.spec?.serviceAccountName, containers: [] },
     status: { phase: pod.status?.phase },
   };
 }

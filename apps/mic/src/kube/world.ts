@@ -18,6 +18,7 @@ export function toPodInfo(pod: V1Pod): PodInfo {
     nodeName: pod.spec?.nodeName || undefined,
     phase: pod.status?.phase,
     labels: pod.metadata?.labels ?? {},
+    serviceAccount: pod.spec?.serviceAccountName || undefined,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type AzureIdentityBinding,
   type ObjectMeta,
 } from '@pod-identity/crd-types';
+import { IDENTITY_BACKEND_ANNOTATION, IDENTITY_BACKENDS } from '@pod-identity/domain';
 import type { DesiredAssignment } from './model';
 import { formatTarget, TARGET_ANNOTATION } from './targets';
 
@@ -32,6 +33,12 @@ export function embedBinding(binding: AzureIdentityBinding): AzureIdentityBindin
 
 export type AssignedStatus = 'Created' | 'Assigned';
 
+/** Where the identity went: the VM/VMSS (compute-target) or federation (identity-backend; docs/adr/0010). */
+function annotations(desired: DesiredAssignment): { annotations?: Record<string, string> } {
+  if (desired.backend === IDENTITY_BACKENDS.Federated) return { annotations: { [IDENTITY_BACKEND_ANNOTATION]: IDENTITY_BACKENDS.Federated } };
+  return desired.target ? { annotations: { [TARGET_ANNOTATION]: formatTarget(desired.target) } } : {};
+}
+
 /** A fresh object for a desired assignment. */
 export function buildAssignedObject(desired: DesiredAssignment, name: string, status: AssignedStatus): AzureAssignedIdentity {
   return {
@@ -41,7 +48,7 @@ export function buildAssignedObject(desired: DesiredAssignment, name: string, st
       name,
       namespace: desired.namespace,
       labels: { [NODENAME_LABEL]: desired.nodeName },
-      ...(desired.target ? { annotations: { [TARGET_ANNOTATION]: formatTarget(desired.target) } } : {}),
+      ...annotations(desired),
       finalizers: [ASSIGNED_IDENTITY_FINALIZER],
     },
     spec: {

@@ -3,13 +3,16 @@
 import { IDENTITY_TYPES, type AzureIdentity, type AzureIdentityBinding, type IdentityType } from '@pod-identity/crd-types';
 import {
   assignmentKeyString,
+  effectiveBackend,
+  IDENTITY_BACKENDS,
+  podServiceAccount,
   invalidResourceIdMessage,
   matchPodBindings,
   parseUserAssignedIdentityId,
   podSelector,
   type SkippedBinding,
 } from '@pod-identity/domain';
-import type { DesiredAssignment, PlanWarning, PodInfo, Snapshot } from './model';
+import type { DesiredAssignment, NodeInfo, PlannerSettings, PlanWarning, PodInfo, Snapshot } from './model';
 import { nodeTarget } from './targets';
 
 const FINISHED_PHASES = new Set(['Succeeded', 'Failed']);
@@ -68,6 +71,12 @@ function bindingsBySelector(bindings: Snapshot['bindings']): Map<string, AzureId
   return out;
 }
 
+/** The backend of the identity and, for the VM backend, the VM/VMSS: a federated identity is never put on a VM (docs/adr/0010). */
+function placement(identity: AzureIdentity, node: NodeInfo | undefined, settings: PlannerSettings): Pick<DesiredAssignment, 'backend' | 'target'> {
+  const backend = effectiveBackend(identity.spec, settings.defaultBackend ?? IDENTITY_BACKENDS.VM);
+  return { backend, target: backend === IDENTITY_BACKENDS.Federated ? undefined : nodeTarget(node, settings) };
+}
+
 export function desiredAssignments(snapshot: Snapshot): DesiredResult {
   const { settings } = snapshot;
   const identities = identityIndex(snapshot.identities);
@@ -111,7 +120,8 @@ export function desiredAssignments(snapshot: Snapshot): DesiredResult {
         identity,
         identityType: (identity.spec.type ?? IDENTITY_TYPES.UserAssignedMSI) as IdentityType,
         resourceId: rid.id,
-        target: nodeTarget(node, settings),
+        serviceAccount: podServiceAccount(pod.serviceAccount),
+        ...placement(identity, node, settings),
         namespace: settings.placement.mode === 'fixed' ? settings.placement.namespace : pod.namespace,
       });
     }

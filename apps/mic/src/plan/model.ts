@@ -1,7 +1,8 @@
 // Inputs and outputs of the pure planner. The snapshot is everything MIC knows at one instant; the plan
 // is everything it intends to do about it. Nothing here performs I/O.
 import type { AzureAssignedIdentity, AzureIdentity, AzureIdentityBinding, IdentityType } from '@pod-identity/crd-types';
-import type { AssignmentKey, ComputeTarget } from '@pod-identity/domain';
+import type { AssignmentKey, ComputeTarget, IdentityBackend } from '@pod-identity/domain';
+import type { FederatedIdentityPlan } from '../federated/model';
 
 /** The parts of a Pod the planner reads. */
 export interface PodInfo {
@@ -11,6 +12,8 @@ export interface PodInfo {
   /** Pending, Running, Succeeded, Failed, Unknown. */
   readonly phase?: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** spec.serviceAccountName; the subject of a federated identity's credential (docs/adr/0010). */
+  readonly serviceAccount?: string;
 }
 
 export interface NodeInfo {
@@ -27,6 +30,8 @@ export interface PlannerSettings {
   /** Subscription and resource group of nodes whose providerID names no Azure VM (VM named after the node). */
   readonly defaultSubscriptionId: string;
   readonly defaultResourceGroup: string;
+  /** Backend of type-0 identities without spec.backend (--default-identity-backend); absent: VM. */
+  readonly defaultBackend?: IdentityBackend;
 }
 
 /** A removal an earlier plan asked for that no run on its target has carried out yet (see OwedReleases). */
@@ -49,10 +54,12 @@ export interface Snapshot {
   readonly settings: PlannerSettings;
   /** The applier's record of removals not done yet, so a moved assignment's old target is not forgotten. */
   readonly owedReleases: readonly OwedRelease[];
+  /** Federated credentials known to be in place, as federatedKey(identityId, subject) (docs/adr/0010). */
+  readonly federatedReady?: ReadonlySet<string>;
 }
 
 /** The part of the snapshot that comes from the cluster. */
-export type ClusterSnapshot = Omit<Snapshot, 'owedReleases'>;
+export type ClusterSnapshot = Omit<Snapshot, 'owedReleases' | 'federatedReady'>;
 
 /** A compute resource (VM or whole VMSS) with its stable key. */
 export interface TargetRef extends Omit<ComputeTarget, 'instanceId'> {
@@ -70,6 +77,10 @@ export interface DesiredAssignment {
   readonly identityType: IdentityType;
   /** Canonical resource id (type 0 only). */
   readonly resourceId?: string;
+  /** VM: the identity goes on the node's VM/VMSS (`target`); Federated: no target, a credential instead. */
+  readonly backend: IdentityBackend;
+  /** The pod's ServiceAccount (spec.serviceAccountName, "default" when unset). */
+  readonly serviceAccount: string;
   readonly target?: TargetRef;
   /** Namespace the object lives in. */
   readonly namespace: string;
@@ -126,4 +137,6 @@ export interface Plan {
   readonly warnings: readonly PlanWarning[];
   /** How many assignments the snapshot wants (for metrics). */
   readonly desiredCount: number;
+  /** Per federated identity: the ServiceAccounts it must trust and who waits for them (docs/adr/0010). */
+  readonly federated: readonly FederatedIdentityPlan[];
 }

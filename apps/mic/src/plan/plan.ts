@@ -3,10 +3,12 @@
 // reference-counted per VM or per whole VMSS: one is released only when no assignment on any instance
 // needs it, and the applier removes it only if MIC's ledger says MIC added it.
 import { IDENTITY_TYPES, type AzureAssignedIdentity } from '@pod-identity/crd-types';
-import { chooseAssignedIdentityName, parseUserAssignedIdentityId } from '@pod-identity/domain';
+import { chooseAssignedIdentityName, IDENTITY_BACKEND_ANNOTATION, parseUserAssignedIdentityId } from '@pod-identity/domain';
 import { buildAssignedObject, effectiveStatus } from './assigned-object';
 import { cmp, desiredAssignments } from './desired';
-import { existingKey, existingResourceId, existingTarget, isTerminating, objectRef, refKey } from './existing';
+import { FederatedAccumulator } from '../federated/accumulator';
+import { federatedNeed, federatedReady, federatedStaysAssigned, isFederatedDesired, waitsForFederation } from '../federated/planning';
+import { existingIdentityId, existingKey, existingResourceId, existingTarget, isFederated, isTerminating, objectRef, refKey } from './existing';
 import type { CreateAction, DesiredAssignment, Plan, Snapshot, UpdateAction } from './model';
 import { TargetAccumulator } from './target-accumulator';
 import { formatTarget, TARGET_ANNOTATION } from './targets';
@@ -19,6 +21,7 @@ export interface PlanOptions {
 interface Work {
   readonly snapshot: Snapshot;
   readonly targets: TargetAccumulator;
+  readonly federated: FederatedAccumulator;
   readonly creates: CreateAction[];
   readonly updates: UpdateAction[];
   readonly deletes: AzureAssignedIdentity[];
@@ -39,12 +42,15 @@ function upToDate(obj: AzureAssignedIdentity, d: DesiredAssignment): boolean {
     sameVersion(obj.spec.azureBindingRef?.metadata, d.binding.metadata),
     sameVersion(obj.spec.azureIdentityRef?.metadata, d.identity.metadata),
     meta.annotations?.[TARGET_ANNOTATION] === (d.target ? formatTarget(d.target) : undefined),
+    isFederated(obj) === isFederatedDesired(d),
   ];
   return checks.every(Boolean);
 }
 
 /** Records the desired assignment's needs and, when not yet confirmed, asks for confirmation. */
 function track(work: Work, d: DesiredAssignment, ref: { namespace: string; name: string }, assigned: boolean): void {
+  const federated = federatedNeed(d);
+  if (federated) work.federated.need(federated, assigned ? {} : { confirm: ref });
   if (!d.target || !d.resourceId) return;
   work.targets.need(d.target, d.resourceId);
   if (!assigned) work.targets.confirm(d.target, ref, d.resourceId);
@@ -52,6 +58,7 @@ function track(work: Work, d: DesiredAssignment, ref: { namespace: string; name:
 
 /** The old side of an existing object that goes away or changes: its identity may be released. */
 function releaseOld(work: Work, obj: AzureAssignedIdentity, deleteObject: boolean): void {
+  if (isFederated(obj)) work.federated.touch(existingIdentityId(obj));
   const resourceId = existingResourceId(obj);
   const target = resourceId ? existingTarget(obj, work.snapshot.nodes, work.snapshot.settings) : undefined;
   if (!resourceId || !target) {
@@ -66,21 +73,41 @@ function create(work: Work, d: DesiredAssignment): void {
   const name = chooseAssignedIdentityName(d.key, (n) => work.taken.has(`${d.namespace}/${n}`));
   work.taken.add(`${d.namespace}/${name}`);
   const immediate = d.identityType !== IDENTITY_TYPES.UserAssignedMSI;
-  work.creates.push({ object: buildAssignedObject(d, name, immediate ? 'Assigned' : 'Created'), immediate });
-  track(work, d, { namespace: d.namespace, name }, immediate);
+  const ready = immediate || federatedReady(work.snapshot, d);
+  work.creates.push({ object: buildAssignedObject(d, name, ready ? 'Assigned' : 'Created'), immediate });
+  track(work, d, { namespace: d.namespace, name }, ready);
 }
 
 /** The desired content under the existing object's identity (name, uid, resourceVersion, finalizers). */
 function updatedObject(obj: AzureAssignedIdentity, d: DesiredAssignment, assigned: boolean): AzureAssignedIdentity {
   const meta = obj.metadata ?? {};
   const fresh = buildAssignedObject(d, meta.name ?? '', assigned ? 'Assigned' : 'Created');
-  return { ...fresh, metadata: { ...meta, ...fresh.metadata, finalizers: meta.finalizers ?? fresh.metadata?.finalizers } };
+  const annotations = fresh.metadata?.annotations ?? withoutBackend(meta.annotations);
+  return { ...fresh, metadata: { ...meta, ...fresh.metadata, annotations, finalizers: meta.finalizers ?? fresh.metadata?.finalizers } };
+}
+
+/** An object that is no longer federated must not keep saying so (NMI reads the annotation). */
+function withoutBackend(annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!annotations || !(IDENTITY_BACKEND_ANNOTATION in annotations)) return annotations;
+  const { [IDENTITY_BACKEND_ANNOTATION]: _gone, ...rest } = annotations;
+  return rest;
+}
+
+/** VM → federated before the credential is in place: the object and its VM identity stay as they are. */
+function keepServingFromVm(work: Work, obj: AzureAssignedIdentity, d: DesiredAssignment): void {
+  const resourceId = existingResourceId(obj);
+  const target = existingTarget(obj, work.snapshot.nodes, work.snapshot.settings);
+  if (resourceId && target) work.targets.need(target, resourceId);
+  const federated = federatedNeed(d);
+  if (federated) work.federated.need(federated, { switching: objectRef(obj) });
 }
 
 function update(work: Work, obj: AzureAssignedIdentity, d: DesiredAssignment): void {
+  if (waitsForFederation(work.snapshot, obj, d)) return keepServingFromVm(work, obj, d);
   const sameTarget = existingTarget(obj, work.snapshot.nodes, work.snapshot.settings)?.key === d.target?.key;
   const samePlace = sameTarget && existingResourceId(obj) === d.resourceId;
-  const keepAssigned = d.identityType !== IDENTITY_TYPES.UserAssignedMSI || (effectiveStatus(obj) === 'Assigned' && samePlace);
+  const keepAssigned =
+    d.identityType !== IDENTITY_TYPES.UserAssignedMSI || federatedStaysAssigned(work.snapshot, obj, d) || (effectiveStatus(obj) === 'Assigned' && samePlace && !isFederatedDesired(d));
   work.updates.push({ previous: obj, object: updatedObject(obj, d, keepAssigned) });
   if (!samePlace) releaseOld(work, obj, false);
   track(work, d, objectRef(obj), keepAssigned);
@@ -103,6 +130,8 @@ function reconcile(work: Work, d: DesiredAssignment, existing: AzureAssignedIden
   // A terminating object still holds the name: wait until it is gone, then create.
   if (existing.some((o) => isTerminating(o) && o.metadata?.namespace === d.namespace)) {
     if (d.target && d.resourceId) work.targets.need(d.target, d.resourceId);
+    const federated = federatedNeed(d);
+    if (federated) work.federated.need(federated);
     return;
   }
   create(work, d);
@@ -139,6 +168,7 @@ export function planSync(snapshot: Snapshot, options: PlanOptions = {}): Plan {
   const work: Work = {
     snapshot,
     targets: new TargetAccumulator(),
+    federated: new FederatedAccumulator(),
     creates: [],
     updates: [],
     deletes: [],
@@ -161,5 +191,6 @@ export function planSync(snapshot: Snapshot, options: PlanOptions = {}): Plan {
     targets: work.targets.plans(clientIdIndex(snapshot), options.driftCheck ?? false),
     warnings,
     desiredCount: desired.length,
+    federated: work.federated.plans(),
   };
 }

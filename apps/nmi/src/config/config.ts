@@ -1,6 +1,7 @@
 // argv + env → a frozen NmiConfig (pure; main.ts passes process.argv/env in). The only place flag
 // values are interpreted.
 import { FlagError, formatHelp, KLOG_FLAGS, parseFlags, type ParsedFlags } from '@pod-identity/platform';
+import type { IdentityBackend } from '@pod-identity/domain';
 import type { MultipleIdentitiesPolicy } from '../identity/choose';
 import { NMI_FLAGS, type NmiFlags } from './flags';
 
@@ -44,6 +45,8 @@ export interface NmiConfig {
     readonly authorityCaFile: string | undefined;
     readonly customUserAgent: string;
   };
+  /** The federated backend (docs/adr/0010). */
+  readonly federation: { readonly defaultBackend: IdentityBackend; readonly tenantId: string | undefined };
   readonly kubeconfig: string | undefined;
   readonly shutdownGraceMs: number;
   readonly requestTimeoutMs: number;
@@ -119,6 +122,7 @@ function toConfig(parsed: ParsedFlags<NmiFlags>): NmiConfig {
       authorityCaFile: v['authority-ca-file'] || undefined,
       customUserAgent: v['custom-user-agent'],
     },
+    federation: { defaultBackend: v['default-identity-backend'] as IdentityBackend, tenantId: v['federated-tenant-id'] || undefined },
     kubeconfig: v.kubeconfig || undefined,
     shutdownGraceMs: v['shutdown-grace'],
     requestTimeoutMs: v['request-timeout'],

@@ -92,6 +92,13 @@ export const NMI_FLAGS = defineFlags({
   'upstream-queue-wait': { type: 'duration', default: 2 * SECOND, min: 0, description: 'how long a request waits for the upstream budget before a 429' },
   'default-ad-endpoint': { type: 'string', default: 'https://login.microsoftonline.com/', description: 'authority for service principals whose AzureIdentity has no adEndpoint' },
   'authority-ca-file': { type: 'string', description: 'PEM file of extra CAs trusted for Entra ID authorities (private clouds, tests)' },
+  'default-identity-backend': {
+    type: 'string',
+    default: 'VM',
+    choices: ['VM', 'Federated'],
+    description: 'backend of user-assigned identities without spec.backend (managed mode; standard mode follows MIC); give MIC the same value (docs/adr/0010)',
+  },
+  'federated-tenant-id': { type: 'string', default: '', description: 'Entra tenant of federated identities without spec.tenantID (on AKS: the cluster\'s tenant)' },
   kubeconfig: { type: 'string', env: 'KUBECONFIG', description: 'kubeconfig file (in-cluster config when empty)' },
   'shutdown-grace': { type: 'duration', default: 10 * SECOND, min: 0, description: 'time requests in flight get to finish on SIGTERM' },
   'max-connections': { type: 'int', default: 4096, min: 16, max: 1_000_000, description: 'open connections to the metadata endpoint at most (new ones are closed above it)' },

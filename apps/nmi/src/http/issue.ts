@@ -29,7 +29,7 @@ export async function issueToken(
   const choice = await resolver.choose(pod, query.request, signal);
   switch (choice.kind) {
     case 'chosen':
-      return { identity: choice.identity, result: await tokens.get(choice.identity, query.resource) };
+      return { identity: choice.identity, result: await tokens.get(choice.identity, query.resource, pod) };
     case 'candidates':
       return byObjectId(choice.identities, query, tokens, pod);
     default:
@@ -51,7 +51,7 @@ async function byObjectId(
 ): Promise<Issued> {
   const objectId = query.request.by === 'objectId' ? query.request.value : '';
   for (const identity of identities) {
-    const result = await tokens.get(identity, query.resource);
+    const result = await tokens.get(identity, query.resource, pod);
     const oid = unverifiedClaim(result.set.tokens[0]?.accessToken ?? '', 'oid');
     if (sameId(oid, objectId)) return { identity, result };
   }

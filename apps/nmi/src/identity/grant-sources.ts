@@ -5,6 +5,7 @@ import type {
   NormalizedAzureIdentity as AzureIdentity,
   NormalizedAzureIdentityBinding as AzureIdentityBinding,
 } from '@pod-identity/crd-types';
+import { IDENTITY_BACKENDS, type IdentityBackend } from '@pod-identity/domain';
 import { ChangeSignal } from '../util/change-signal';
 import { assignedToGrant, managedGrants } from './grants';
 import type { GrantSource } from './resolver';
@@ -34,6 +35,7 @@ export class ManagedGrantSource implements GrantSource {
     /** Needs the NAMESPACE_INDEX index. */
     private readonly bindings: ObjectView<AzureIdentityBinding>,
     private readonly identities: ObjectView<AzureIdentity>,
+    private readonly defaultBackend: IdentityBackend = IDENTITY_BACKENDS.VM,
   ) {
     // Either store changing may change a pod's grants.
     bindings.changed.onChange(() => this.changed.notify());
@@ -41,6 +43,6 @@ export class ManagedGrantSource implements GrantSource {
   }
 
   grantsFor(pod: PodInfo): Grant[] {
-    return managedGrants(pod, this.bindings.byIndex(NAMESPACE_INDEX, pod.namespace), (ns, name) => this.identities.get(ns, name));
+    return managedGrants(pod, this.bindings.byIndex(NAMESPACE_INDEX, pod.namespace), (ns, name) => this.identities.get(ns, name), this.defaultBackend);
   }
 }

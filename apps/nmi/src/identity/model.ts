@@ -1,6 +1,7 @@
 // The NMI's view of pods and grants: small, immutable records built from Kubernetes objects by the
 // adapters, so the deciding code never sees raw API objects.
 import type { NormalizedIdentitySpec } from '@pod-identity/crd-types';
+import type { IdentityBackend } from '@pod-identity/domain';
 
 export interface PodInfo {
   readonly namespace: string;
@@ -12,6 +13,8 @@ export interface PodInfo {
   readonly ips: readonly string[];
   /** metadata.creationTimestamp in ms since the epoch, if known. */
   readonly createdAtMs?: number;
+  /** spec.serviceAccountName (unset: "default"); the subject of a federated token (docs/adr/0010). */
+  readonly serviceAccount?: string;
 }
 
 export interface IdentityInfo {
@@ -19,6 +22,8 @@ export interface IdentityInfo {
   readonly name: string;
   readonly annotations: Readonly<Record<string, string>>;
   readonly spec: NormalizedIdentitySpec;
+  /** How tokens of this identity are obtained for the pod; absent: VM (IMDS). docs/adr/0010. */
+  readonly backend?: IdentityBackend;
 }
 
 export interface BindingInfo {

@@ -27,6 +27,7 @@ export function toPodInfo(pod: V1Pod): PodInfo {
     phase: pod.status?.phase ?? 'Pending',
     ips: podIps(pod),
     createdAtMs: created ? new Date(created).getTime() : undefined,
+    serviceAccount: pod.spec?.serviceAccountName || undefined,
   };
 }
 

@@ -1,10 +1,12 @@
-// Types 1 and 2: tokens from Entra ID through @azure/identity (ClientSecretCredential /
-// ClientCertificateCredential) at the identity's authority, with instance discovery off (it would call
-// login.microsoftonline.com whatever the authority) and a per-request timeout (msal ignores abort
-// signals). Auxiliary tenants: one token per tenant, primary first (the array form).
+// Tokens from Entra ID through @azure/identity at the identity's authority, with instance discovery off
+// (it would call login.microsoftonline.com whatever the authority) and a per-request timeout (msal
+// ignores abort signals): types 1 and 2 with ClientSecretCredential / ClientCertificateCredential, the
+// federated backend with ClientAssertionCredential (docs/adr/0010). Auxiliary tenants: one token per
+// tenant, primary first (the array form).
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import {
   type AccessToken,
+  ClientAssertionCredential,
   ClientCertificateCredential,
   ClientSecretCredential,
   type TokenCredential,
@@ -15,11 +17,19 @@ import type { UpstreamObserver } from './imds-client';
 import type { SpMaterial } from './sp-material';
 import { type IssuedToken, resourceToScope, type TokenSet } from './token';
 
+/** A federated assertion (a ServiceAccount token) presented as jwt-bearer client_assertion. */
+export interface AssertionMaterial {
+  readonly kind: 'assertion';
+  readonly assertion: string;
+}
+
+export type ClientMaterial = SpMaterial | AssertionMaterial;
+
 export interface CredentialRequest {
   readonly tenantId: string;
   readonly clientId: string;
   readonly authorityHost: string;
-  readonly material: SpMaterial;
+  readonly material: ClientMaterial;
 }
 
 export type CredentialFactory = (request: CredentialRequest) => TokenCredential;
@@ -46,18 +56,36 @@ export function azureIdentityCredentials(options: EntraOptions): CredentialFacto
       retryOptions: { maxRetries: 1 },
       ...(options.caPem ? { tlsOptions: { ca: options.caPem } } : {}),
     };
-    return req.material.kind === 'secret'
-      ? new ClientSecretCredential(req.tenantId, req.clientId, req.material.secret, common)
-      : new ClientCertificateCredential(req.tenantId, req.clientId, { certificate: req.material.pem }, common);
+    return credentialFor(req.tenantId, req.clientId, req.material, common);
   };
+}
+
+function credentialFor(
+  tenantId: string,
+  clientId: string,
+  material: ClientMaterial,
+  common: ConstructorParameters<typeof ClientSecretCredential>[3],
+): TokenCredential {
+  switch (material.kind) {
+    case 'secret':
+      return new ClientSecretCredential(tenantId, clientId, material.secret, common);
+    case 'certificate':
+      return new ClientCertificateCredential(tenantId, clientId, { certificate: material.pem }, common);
+    default: {
+      const { assertion } = material;
+      return new ClientAssertionCredential(tenantId, clientId, () => Promise.resolve(assertion), common);
+    }
+  }
 }
 
 export interface SpTokenRequest {
   readonly tenantIds: readonly string[];
   readonly clientId: string;
   readonly authorityHost: string;
-  readonly material: SpMaterial;
+  readonly material: ClientMaterial;
   readonly resource: string;
+  /** Turns an @azure/identity failure into the caller's answer; default mapEntraError. */
+  readonly mapError?: (err: unknown) => NmiError;
 }
 
 export class EntraTokenClient {
@@ -93,7 +121,7 @@ export class EntraTokenClient {
         clientId: request.clientId,
       };
     } catch (err) {
-      const mapped = mapEntraError(err);
+      const mapped = err instanceof NmiError ? err : (request.mapError ?? mapEntraError)(err);
       if (mapped.code === 'upstream-rejected') outcome = 'rejected';
       throw mapped;
     } finally {

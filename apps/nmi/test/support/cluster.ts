@@ -79,6 +79,8 @@ export interface PodSpec {
   readonly ip: string;
   readonly labels?: Record<string, string>;
   readonly phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  /** spec.serviceAccountName (the ServiceAccount must exist for a federated token). */
+  readonly serviceAccount?: string;
 }
 
 /** Creates a pod on `node` and sets its status (podIP, phase) through the status subresource. */
@@ -88,7 +90,11 @@ export async function createPod(kc: KubeConfig, spec: PodSpec): Promise<V1Pod> {
     namespace: spec.namespace,
     body: {
       metadata: { name: spec.name, labels: spec.labels ?? {} },
-      spec: { nodeName: spec.node, containers: [{ name: 'app', image: 'example.invalid/app:1' }] },
+      spec: {
+        nodeName: spec.node,
+        containers: [{ name: 'app', image: 'example.invalid/app:1' }],
+        ...(spec.serviceAccount ? { serviceAccountName: spec.serviceAccount } : {}),
+      },
     },
   });
   return setPodStatus(kc, spec.namespace, spec.name, spec.ip, spec.phase ?? 'Running', pod);
@@ -140,6 +146,8 @@ export interface AssignedSpec {
   readonly identity: AzureIdentity;
   readonly binding: AzureIdentityBinding;
   readonly status: 'Created' | 'Assigned';
+  /** e.g. MIC's identity-backend annotation (docs/adr/0010). */
+  readonly annotations?: Record<string, string>;
 }
 
 /** An AzureAssignedIdentity as MIC would write it (tests create them directly; no MIC runs). */
@@ -148,7 +156,7 @@ export async function createAssigned(kc: KubeConfig, spec: AssignedSpec): Promis
   const body: AzureAssignedIdentity = {
     apiVersion: `${GROUP}/${VERSION}`,
     kind: 'AzureAssignedIdentity',
-    metadata: { name: spec.name, namespace: spec.namespace, labels: { [NODENAME_LABEL]: spec.node } },
+    metadata: { name: spec.name, namespace: spec.namespace, labels: { [NODENAME_LABEL]: spec.node }, annotations: spec.annotations },
     spec: {
       azureIdentityRef: strip(spec.identity),
       azureBindingRef: strip(spec.binding),
@@ -187,4 +195,8 @@ export async function createException(kc: KubeConfig, namespace: string, name: s
 export async function createSecret(kc: KubeConfig, namespace: string, name: string, data: Record<string, Buffer>): Promise<void> {
   const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.toString('base64')]));
   await kc.makeApiClient(CoreV1Api).createNamespacedSecret({ namespace, body: { metadata: { name }, data: encoded } });
+}
+
+export async function createServiceAccount(kc: KubeConfig, namespace: string, name: string): Promise<void> {
+  await kc.makeApiClient(CoreV1Api).createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
 }

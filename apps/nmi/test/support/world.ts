@@ -141,10 +141,32 @@ export class World {
     return { identity, binding, uami };
   }
 
+  /**
+   * A federated AzureIdentity (spec.backend Federated) + binding in `ns`, for a user-assigned identity
+   * that is on no VM and has a federated credential per subject at `issuer` (docs/adr/0010).
+   */
+  async federatedUami(
+    ns: string,
+    name: string,
+    selector: string,
+    credentials: { readonly issuer: string; readonly subjects: readonly string[] },
+    spec: Partial<AzureIdentity['spec']> = {},
+  ): Promise<{ identity: AzureIdentity; binding: AzureIdentityBinding; uami: Uami }> {
+    const uami = uamiFor(name);
+    this.identities.set(uami.clientId, uami);
+    const federatedCredentials = credentials.subjects.map((subject, i) => ({ name: `fic-${i}`, issuer: credentials.issuer, subject }));
+    await this.emulator.control.seed({
+      userAssignedIdentities: [{ subscription: SUBSCRIPTION, resourceGroup: ID_RG, name, clientId: uami.clientId, principalId: uami.objectId, federatedCredentials }],
+    });
+    const identity = await createIdentity(this.admin, ns, name, { type: 0, clientID: uami.clientId, resourceID: uami.resourceId, backend: 'Federated', ...spec });
+    const binding = await createBinding(this.admin, ns, `${name}-binding`, name, selector);
+    return { identity, binding, uami };
+  }
+
   /** A running pod on this node with a fresh IP; returns its IP. */
-  async pod(ns: string, name: string, labels: Record<string, string> = {}, node = this.node): Promise<string> {
+  async pod(ns: string, name: string, labels: Record<string, string> = {}, node = this.node, serviceAccount?: string): Promise<string> {
     const ip = nextPodIp();
-    await createPod(this.admin, { namespace: ns, name, node, ip, labels });
+    await createPod(this.admin, { namespace: ns, name, node, ip, labels, serviceAccount });
     return ip;
   }
 
@@ -155,9 +177,10 @@ export class World {
     binding: AzureIdentityBinding,
     status: 'Created' | 'Assigned' = 'Assigned',
     namespace = pod.namespace,
+    annotations?: Record<string, string>,
   ): Promise<string> {
     const name = `${pod.name}-${pod.namespace}-${identity.metadata?.name}`.slice(0, 63);
-    await createAssigned(this.admin, { namespace, name, node: this.node, pod, identity, binding, status });
+    await createAssigned(this.admin, { namespace, name, node: this.node, pod, identity, binding, status, annotations });
     return name;
   }
 

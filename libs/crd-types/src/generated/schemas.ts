@@ -204,6 +204,12 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
             maxLength: 1024,
             description: "Entra ID authority for types 1 and 2. Defaults to the cloud's authority.",
           },
+          backend: {
+            type: 'string',
+            enum: ['VM', 'Federated'],
+            description:
+              "How pods get tokens of a user-assigned identity (type 0). VM: MIC assigns the identity to the node's VM or VM scale set and NMI asks the node's IMDS. Federated: nothing is written to any VM; NMI exchanges a ServiceAccount token of the calling pod for a token of the identity (workload identity federation). Unset: the cluster default (MIC and NMI flag --default-identity-backend, VM unless changed). docs/adr/0010-federated-backend.md",
+          },
           adResourceID: {
             type: 'string',
             maxLength: 1024,
@@ -301,6 +307,11 @@ export const SCHEMAS: Record<string, JsonSchemaNode> = {
           {
             rule: "(has(self.clientID) && self.clientID != '') || (has(self.ClientID) && self.ClientID != '')",
             message: 'spec.clientID is required: the client id (a GUID) of the identity or service principal',
+          },
+          {
+            rule: "!has(self.backend) || self.backend == 'VM' || (has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0",
+            message:
+              'spec.backend Federated is only for user-assigned identities (type 0); service principals (types 1 and 2) get tokens with their own credential',
           },
           {
             rule: "(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || (has(self.tenantID) && self.tenantID != '') || (has(self.TenantID) && self.TenantID != '')",

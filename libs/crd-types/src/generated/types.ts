@@ -177,6 +177,10 @@ export interface AzureIdentitySpec {
    */
   adEndpoint?: string;
   /**
+   * How pods get tokens of a user-assigned identity (type 0). VM: MIC assigns the identity to the node's VM or VM scale set and NMI asks the node's IMDS. Federated: nothing is written to any VM; NMI exchanges a ServiceAccount token of the calling pod for a token of the identity (workload identity federation). Unset: the cluster default (MIC and NMI flag --default-identity-backend, VM unless changed). docs/adr/0010-federated-backend.md
+   */
+  backend?: 'VM' | 'Federated';
+  /**
    * Unused; kept for compatibility.
    */
   adResourceID?: string;

@@ -407,7 +407,7 @@ return errors === 0;
 }
 
 exports.validateAzureIdentity = validate11;
-const schema12 = {"description":"An Azure identity that pods can use: a user-assigned managed identity (type 0) or a service principal with a client secret (type 1) or a certificate (type 2).","type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","description":"The identity. For type 0, resourceID and clientID; for types 1 and 2, tenantID, clientID and clientPassword.","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"description":"Ignored. Accepted because manifests of the original project may carry it."},"type":{"type":"integer","enum":[0,1,2],"description":"0 = user-assigned managed identity, 1 = service principal with client secret, 2 = service principal with certificate. Defaults to 0."},"resourceID":{"type":"string","maxLength":1024,"description":"ARM id of the user-assigned identity (type 0).","x-kubernetes-validations":[{"rule":"self == '' || self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')","message":"must be the ARM id of a user-assigned identity: /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"}]},"clientID":{"type":"string","maxLength":64,"description":"Client (application) id of the identity, a GUID.","x-kubernetes-validations":[{"rule":"self == '' || self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')","message":"must be the identity's client id, a GUID such as 00000000-0000-0000-0000-000000000000"}]},"clientPassword":{"type":"object","description":"Secret holding the service principal's credential (types 1 and 2). Type 1 reads key clientSecret; type 2 reads keys certificate (PFX) and password.","properties":{"name":{"type":"string","maxLength":253},"namespace":{"type":"string","maxLength":63,"description":"Defaults to the identity's namespace."},"Name":{"type":"string","maxLength":253,"description":"Legacy spelling of name."},"Namespace":{"type":"string","maxLength":63,"description":"Legacy spelling of namespace."}},"additionalProperties":false},"tenantID":{"type":"string","maxLength":256,"description":"Tenant of the service principal (types 1 and 2)."},"auxiliaryTenantIDs":{"type":"array","nullable":true,"maxItems":16,"items":{"type":"string","maxLength":256},"description":"Further tenants for a multi-tenant token (type 1); NMI then answers with an array of tokens."},"adEndpoint":{"type":"string","maxLength":1024,"description":"Entra ID authority for types 1 and 2. Defaults to the cloud's authority."},"adResourceID":{"type":"string","maxLength":1024,"description":"Unused; kept for compatibility."},"replicas":{"type":"integer","nullable":true,"description":"Unused; kept for compatibility."},"Type":{"type":"integer","enum":[0,1,2],"description":"Legacy spelling of type."},"ResourceID":{"type":"string","maxLength":1024,"description":"Legacy spelling of resourceID.","x-kubernetes-validations":[{"rule":"self == '' || self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')","message":"must be the ARM id of a user-assigned identity: /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"}]},"ClientID":{"type":"string","maxLength":64,"description":"Legacy spelling of clientID.","x-kubernetes-validations":[{"rule":"self == '' || self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')","message":"must be the identity's client id, a GUID such as 00000000-0000-0000-0000-000000000000"}]},"ClientPassword":{"type":"object","description":"Legacy spelling of clientPassword.","properties":{"name":{"type":"string","maxLength":253},"namespace":{"type":"string","maxLength":63},"Name":{"type":"string","maxLength":253},"Namespace":{"type":"string","maxLength":63}},"additionalProperties":false},"TenantID":{"type":"string","maxLength":256,"description":"Legacy spelling of tenantID."}},"x-kubernetes-validations":[{"rule":"!has(self.type) || !has(self.Type) || self.type == self.Type","message":"spec.type and the legacy spec.Type disagree; keep only spec.type"},{"rule":"!has(self.resourceID) || !has(self.ResourceID) || self.resourceID == '' || self.ResourceID == '' || self.resourceID == self.ResourceID","message":"spec.resourceID and the legacy spec.ResourceID disagree; keep only spec.resourceID"},{"rule":"!has(self.clientID) || !has(self.ClientID) || self.clientID == '' || self.ClientID == '' || self.clientID == self.ClientID","message":"spec.clientID and the legacy spec.ClientID disagree; keep only spec.clientID"},{"rule":"!has(self.tenantID) || !has(self.TenantID) || self.tenantID == '' || self.TenantID == '' || self.tenantID == self.TenantID","message":"spec.tenantID and the legacy spec.TenantID disagree; keep only spec.tenantID"},{"rule":"!((has(self.clientPassword) && ((has(self.clientPassword.name) && self.clientPassword.name != '') || (has(self.clientPassword.Name) && self.clientPassword.Name != ''))) && (has(self.ClientPassword) && ((has(self.ClientPassword.name) && self.ClientPassword.name != '') || (has(self.ClientPassword.Name) && self.ClientPassword.Name != ''))))","message":"set spec.clientPassword or the legacy spec.ClientPassword, not both"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) != 0 || (has(self.resourceID) && self.resourceID != '') || (has(self.ResourceID) && self.ResourceID != '')","message":"spec.resourceID is required for type 0 (user-assigned managed identity): /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"},{"rule":"(has(self.clientID) && self.clientID != '') || (has(self.ClientID) && self.ClientID != '')","message":"spec.clientID is required: the client id (a GUID) of the identity or service principal"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || (has(self.tenantID) && self.tenantID != '') || (has(self.TenantID) && self.TenantID != '')","message":"spec.tenantID is required for types 1 and 2 (service principal)"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || (has(self.clientPassword) && ((has(self.clientPassword.name) && self.clientPassword.name != '') || (has(self.clientPassword.Name) && self.clientPassword.Name != ''))) || (has(self.ClientPassword) && ((has(self.ClientPassword.name) && self.ClientPassword.name != '') || (has(self.ClientPassword.Name) && self.ClientPassword.Name != '')))","message":"spec.clientPassword is required for types 1 and 2: {name, namespace} of the Secret holding the credential"}],"additionalProperties":false},"status":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"availableReplicas":{"type":"integer"}},"additionalProperties":false}},"additionalProperties":false};
+const schema12 = {"description":"An Azure identity that pods can use: a user-assigned managed identity (type 0) or a service principal with a client secret (type 1) or a certificate (type 2).","type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","description":"The identity. For type 0, resourceID and clientID; for types 1 and 2, tenantID, clientID and clientPassword.","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"description":"Ignored. Accepted because manifests of the original project may carry it."},"type":{"type":"integer","enum":[0,1,2],"description":"0 = user-assigned managed identity, 1 = service principal with client secret, 2 = service principal with certificate. Defaults to 0."},"resourceID":{"type":"string","maxLength":1024,"description":"ARM id of the user-assigned identity (type 0).","x-kubernetes-validations":[{"rule":"self == '' || self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')","message":"must be the ARM id of a user-assigned identity: /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"}]},"clientID":{"type":"string","maxLength":64,"description":"Client (application) id of the identity, a GUID.","x-kubernetes-validations":[{"rule":"self == '' || self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')","message":"must be the identity's client id, a GUID such as 00000000-0000-0000-0000-000000000000"}]},"clientPassword":{"type":"object","description":"Secret holding the service principal's credential (types 1 and 2). Type 1 reads key clientSecret; type 2 reads keys certificate (PFX) and password.","properties":{"name":{"type":"string","maxLength":253},"namespace":{"type":"string","maxLength":63,"description":"Defaults to the identity's namespace."},"Name":{"type":"string","maxLength":253,"description":"Legacy spelling of name."},"Namespace":{"type":"string","maxLength":63,"description":"Legacy spelling of namespace."}},"additionalProperties":false},"tenantID":{"type":"string","maxLength":256,"description":"Tenant of the service principal (types 1 and 2)."},"auxiliaryTenantIDs":{"type":"array","nullable":true,"maxItems":16,"items":{"type":"string","maxLength":256},"description":"Further tenants for a multi-tenant token (type 1); NMI then answers with an array of tokens."},"adEndpoint":{"type":"string","maxLength":1024,"description":"Entra ID authority for types 1 and 2. Defaults to the cloud's authority."},"backend":{"type":"string","enum":["VM","Federated"],"description":"How pods get tokens of a user-assigned identity (type 0). VM: MIC assigns the identity to the node's VM or VM scale set and NMI asks the node's IMDS. Federated: nothing is written to any VM; NMI exchanges a ServiceAccount token of the calling pod for a token of the identity (workload identity federation). Unset: the cluster default (MIC and NMI flag --default-identity-backend, VM unless changed). docs/adr/0010-federated-backend.md"},"adResourceID":{"type":"string","maxLength":1024,"description":"Unused; kept for compatibility."},"replicas":{"type":"integer","nullable":true,"description":"Unused; kept for compatibility."},"Type":{"type":"integer","enum":[0,1,2],"description":"Legacy spelling of type."},"ResourceID":{"type":"string","maxLength":1024,"description":"Legacy spelling of resourceID.","x-kubernetes-validations":[{"rule":"self == '' || self.matches('(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft[.]managedidentity/userassignedidentities/[^/]+$')","message":"must be the ARM id of a user-assigned identity: /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"}]},"ClientID":{"type":"string","maxLength":64,"description":"Legacy spelling of clientID.","x-kubernetes-validations":[{"rule":"self == '' || self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')","message":"must be the identity's client id, a GUID such as 00000000-0000-0000-0000-000000000000"}]},"ClientPassword":{"type":"object","description":"Legacy spelling of clientPassword.","properties":{"name":{"type":"string","maxLength":253},"namespace":{"type":"string","maxLength":63},"Name":{"type":"string","maxLength":253},"Namespace":{"type":"string","maxLength":63}},"additionalProperties":false},"TenantID":{"type":"string","maxLength":256,"description":"Legacy spelling of tenantID."}},"x-kubernetes-validations":[{"rule":"!has(self.type) || !has(self.Type) || self.type == self.Type","message":"spec.type and the legacy spec.Type disagree; keep only spec.type"},{"rule":"!has(self.resourceID) || !has(self.ResourceID) || self.resourceID == '' || self.ResourceID == '' || self.resourceID == self.ResourceID","message":"spec.resourceID and the legacy spec.ResourceID disagree; keep only spec.resourceID"},{"rule":"!has(self.clientID) || !has(self.ClientID) || self.clientID == '' || self.ClientID == '' || self.clientID == self.ClientID","message":"spec.clientID and the legacy spec.ClientID disagree; keep only spec.clientID"},{"rule":"!has(self.tenantID) || !has(self.TenantID) || self.tenantID == '' || self.TenantID == '' || self.tenantID == self.TenantID","message":"spec.tenantID and the legacy spec.TenantID disagree; keep only spec.tenantID"},{"rule":"!((has(self.clientPassword) && ((has(self.clientPassword.name) && self.clientPassword.name != '') || (has(self.clientPassword.Name) && self.clientPassword.Name != ''))) && (has(self.ClientPassword) && ((has(self.ClientPassword.name) && self.ClientPassword.name != '') || (has(self.ClientPassword.Name) && self.ClientPassword.Name != ''))))","message":"set spec.clientPassword or the legacy spec.ClientPassword, not both"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) != 0 || (has(self.resourceID) && self.resourceID != '') || (has(self.ResourceID) && self.ResourceID != '')","message":"spec.resourceID is required for type 0 (user-assigned managed identity): /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"},{"rule":"(has(self.clientID) && self.clientID != '') || (has(self.ClientID) && self.ClientID != '')","message":"spec.clientID is required: the client id (a GUID) of the identity or service principal"},{"rule":"!has(self.backend) || self.backend == 'VM' || (has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0","message":"spec.backend Federated is only for user-assigned identities (type 0); service principals (types 1 and 2) get tokens with their own credential"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || (has(self.tenantID) && self.tenantID != '') || (has(self.TenantID) && self.TenantID != '')","message":"spec.tenantID is required for types 1 and 2 (service principal)"},{"rule":"(has(self.type) ? self.type : (has(self.Type) ? self.Type : 0)) == 0 || (has(self.clientPassword) && ((has(self.clientPassword.name) && self.clientPassword.name != '') || (has(self.clientPassword.Name) && self.clientPassword.Name != ''))) || (has(self.ClientPassword) && ((has(self.ClientPassword.name) && self.ClientPassword.name != '') || (has(self.ClientPassword.Name) && self.ClientPassword.Name != '')))","message":"spec.clientPassword is required for types 1 and 2: {name, namespace} of the Secret holding the credential"}],"additionalProperties":false},"status":{"type":"object","properties":{"metadata":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"availableReplicas":{"type":"integer"}},"additionalProperties":false}},"additionalProperties":false};
 const func7 = Object.prototype.hasOwnProperty;
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -802,11 +802,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data3.adResourceID !== undefined){
-let data17 = data3.adResourceID;
-if(typeof data17 === "string"){
-if(func2(data17) > 1024){
-const err31 = {instancePath:instancePath+"/spec/adResourceID",schemaPath:"#/properties/spec/properties/adResourceID/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
+if(data3.backend !== undefined){
+let data17 = data3.backend;
+if(typeof data17 !== "string"){
+const err31 = {instancePath:instancePath+"/spec/backend",schemaPath:"#/properties/spec/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -815,9 +814,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-else {
-const err32 = {instancePath:instancePath+"/spec/adResourceID",schemaPath:"#/properties/spec/properties/adResourceID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data17 === "VM") || (data17 === "Federated"))){
+const err32 = {instancePath:instancePath+"/spec/backend",schemaPath:"#/properties/spec/properties/backend/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.backend.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -827,10 +825,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data3.replicas !== undefined){
-let data18 = data3.replicas;
-if((!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))) && (data18 !== null)){
-const err33 = {instancePath:instancePath+"/spec/replicas",schemaPath:"#/properties/spec/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data3.adResourceID !== undefined){
+let data18 = data3.adResourceID;
+if(typeof data18 === "string"){
+if(func2(data18) > 1024){
+const err33 = {instancePath:instancePath+"/spec/adResourceID",schemaPath:"#/properties/spec/properties/adResourceID/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -840,10 +839,8 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data3.Type !== undefined){
-let data19 = data3.Type;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err34 = {instancePath:instancePath+"/spec/Type",schemaPath:"#/properties/spec/properties/Type/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err34 = {instancePath:instancePath+"/spec/adResourceID",schemaPath:"#/properties/spec/properties/adResourceID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -852,8 +849,11 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(!(((data19 === 0) || (data19 === 1)) || (data19 === 2))){
-const err35 = {instancePath:instancePath+"/spec/Type",schemaPath:"#/properties/spec/properties/Type/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.Type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data3.replicas !== undefined){
+let data19 = data3.replicas;
+if((!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))) && (data19 !== null)){
+const err35 = {instancePath:instancePath+"/spec/replicas",schemaPath:"#/properties/spec/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -863,11 +863,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data3.ResourceID !== undefined){
-let data20 = data3.ResourceID;
-if(typeof data20 === "string"){
-if(func2(data20) > 1024){
-const err36 = {instancePath:instancePath+"/spec/ResourceID",schemaPath:"#/properties/spec/properties/ResourceID/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
+if(data3.Type !== undefined){
+let data20 = data3.Type;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err36 = {instancePath:instancePath+"/spec/Type",schemaPath:"#/properties/spec/properties/Type/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -876,9 +875,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/spec/ResourceID",schemaPath:"#/properties/spec/properties/ResourceID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data20 === 0) || (data20 === 1)) || (data20 === 2))){
+const err37 = {instancePath:instancePath+"/spec/Type",schemaPath:"#/properties/spec/properties/Type/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.Type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -888,11 +886,11 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data3.ClientID !== undefined){
-let data21 = data3.ClientID;
+if(data3.ResourceID !== undefined){
+let data21 = data3.ResourceID;
 if(typeof data21 === "string"){
-if(func2(data21) > 64){
-const err38 = {instancePath:instancePath+"/spec/ClientID",schemaPath:"#/properties/spec/properties/ClientID/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(func2(data21) > 1024){
+const err38 = {instancePath:instancePath+"/spec/ResourceID",schemaPath:"#/properties/spec/properties/ResourceID/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -903,7 +901,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/spec/ClientID",schemaPath:"#/properties/spec/properties/ClientID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err39 = {instancePath:instancePath+"/spec/ResourceID",schemaPath:"#/properties/spec/properties/ResourceID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -913,12 +911,11 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data3.ClientPassword !== undefined){
-let data22 = data3.ClientPassword;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-for(const key3 in data22){
-if(!((((key3 === "name") || (key3 === "namespace")) || (key3 === "Name")) || (key3 === "Namespace"))){
-const err40 = {instancePath:instancePath+"/spec/ClientPassword",schemaPath:"#/properties/spec/properties/ClientPassword/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data3.ClientID !== undefined){
+let data22 = data3.ClientID;
+if(typeof data22 === "string"){
+if(func2(data22) > 64){
+const err40 = {instancePath:instancePath+"/spec/ClientID",schemaPath:"#/properties/spec/properties/ClientID/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -928,11 +925,8 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data22.name !== undefined){
-let data23 = data22.name;
-if(typeof data23 === "string"){
-if(func2(data23) > 253){
-const err41 = {instancePath:instancePath+"/spec/ClientPassword/name",schemaPath:"#/properties/spec/properties/ClientPassword/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+else {
+const err41 = {instancePath:instancePath+"/spec/ClientID",schemaPath:"#/properties/spec/properties/ClientID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -942,8 +936,12 @@ vErrors.push(err41);
 errors++;
 }
 }
-else {
-const err42 = {instancePath:instancePath+"/spec/ClientPassword/name",schemaPath:"#/properties/spec/properties/ClientPassword/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.ClientPassword !== undefined){
+let data23 = data3.ClientPassword;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+for(const key3 in data23){
+if(!((((key3 === "name") || (key3 === "namespace")) || (key3 === "Name")) || (key3 === "Namespace"))){
+const err42 = {instancePath:instancePath+"/spec/ClientPassword",schemaPath:"#/properties/spec/properties/ClientPassword/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -953,11 +951,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data22.namespace !== undefined){
-let data24 = data22.namespace;
+if(data23.name !== undefined){
+let data24 = data23.name;
 if(typeof data24 === "string"){
-if(func2(data24) > 63){
-const err43 = {instancePath:instancePath+"/spec/ClientPassword/namespace",schemaPath:"#/properties/spec/properties/ClientPassword/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(func2(data24) > 253){
+const err43 = {instancePath:instancePath+"/spec/ClientPassword/name",schemaPath:"#/properties/spec/properties/ClientPassword/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -968,7 +966,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/spec/ClientPassword/namespace",schemaPath:"#/properties/spec/properties/ClientPassword/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err44 = {instancePath:instancePath+"/spec/ClientPassword/name",schemaPath:"#/properties/spec/properties/ClientPassword/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -978,11 +976,11 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data22.Name !== undefined){
-let data25 = data22.Name;
+if(data23.namespace !== undefined){
+let data25 = data23.namespace;
 if(typeof data25 === "string"){
-if(func2(data25) > 253){
-const err45 = {instancePath:instancePath+"/spec/ClientPassword/Name",schemaPath:"#/properties/spec/properties/ClientPassword/properties/Name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(func2(data25) > 63){
+const err45 = {instancePath:instancePath+"/spec/ClientPassword/namespace",schemaPath:"#/properties/spec/properties/ClientPassword/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -993,7 +991,7 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/spec/ClientPassword/Name",schemaPath:"#/properties/spec/properties/ClientPassword/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err46 = {instancePath:instancePath+"/spec/ClientPassword/namespace",schemaPath:"#/properties/spec/properties/ClientPassword/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1003,11 +1001,11 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data22.Namespace !== undefined){
-let data26 = data22.Namespace;
+if(data23.Name !== undefined){
+let data26 = data23.Name;
 if(typeof data26 === "string"){
-if(func2(data26) > 63){
-const err47 = {instancePath:instancePath+"/spec/ClientPassword/Namespace",schemaPath:"#/properties/spec/properties/ClientPassword/properties/Namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(func2(data26) > 253){
+const err47 = {instancePath:instancePath+"/spec/ClientPassword/Name",schemaPath:"#/properties/spec/properties/ClientPassword/properties/Name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1018,7 +1016,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/spec/ClientPassword/Namespace",schemaPath:"#/properties/spec/properties/ClientPassword/properties/Namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err48 = {instancePath:instancePath+"/spec/ClientPassword/Name",schemaPath:"#/properties/spec/properties/ClientPassword/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1028,9 +1026,11 @@ vErrors.push(err48);
 errors++;
 }
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/spec/ClientPassword",schemaPath:"#/properties/spec/properties/ClientPassword/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data23.Namespace !== undefined){
+let data27 = data23.Namespace;
+if(typeof data27 === "string"){
+if(func2(data27) > 63){
+const err49 = {instancePath:instancePath+"/spec/ClientPassword/Namespace",schemaPath:"#/properties/spec/properties/ClientPassword/properties/Namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1040,11 +1040,8 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data3.TenantID !== undefined){
-let data27 = data3.TenantID;
-if(typeof data27 === "string"){
-if(func2(data27) > 256){
-const err50 = {instancePath:instancePath+"/spec/TenantID",schemaPath:"#/properties/spec/properties/TenantID/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+else {
+const err50 = {instancePath:instancePath+"/spec/ClientPassword/Namespace",schemaPath:"#/properties/spec/properties/ClientPassword/properties/Namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1054,8 +1051,9 @@ vErrors.push(err50);
 errors++;
 }
 }
+}
 else {
-const err51 = {instancePath:instancePath+"/spec/TenantID",schemaPath:"#/properties/spec/properties/TenantID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err51 = {instancePath:instancePath+"/spec/ClientPassword",schemaPath:"#/properties/spec/properties/ClientPassword/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1065,9 +1063,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-}
-else {
-const err52 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.TenantID !== undefined){
+let data28 = data3.TenantID;
+if(typeof data28 === "string"){
+if(func2(data28) > 256){
+const err52 = {instancePath:instancePath+"/spec/TenantID",schemaPath:"#/properties/spec/properties/TenantID/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1077,12 +1077,8 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data28 = data.status;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-for(const key4 in data28){
-if(!((key4 === "metadata") || (key4 === "availableReplicas"))){
-const err53 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+else {
+const err53 = {instancePath:instancePath+"/spec/TenantID",schemaPath:"#/properties/spec/properties/TenantID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1092,10 +1088,9 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data28.metadata !== undefined){
-let data29 = data28.metadata;
-if(!(data29 && typeof data29 == "object" && !Array.isArray(data29))){
-const err54 = {instancePath:instancePath+"/status/metadata",schemaPath:"#/properties/status/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+else {
+const err54 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1105,10 +1100,12 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data28.availableReplicas !== undefined){
-let data30 = data28.availableReplicas;
-if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
-const err55 = {instancePath:instancePath+"/status/availableReplicas",schemaPath:"#/properties/status/properties/availableReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.status !== undefined){
+let data29 = data.status;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+for(const key4 in data29){
+if(!((key4 === "metadata") || (key4 === "availableReplicas"))){
+const err55 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1118,9 +1115,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-}
-else {
-const err56 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data29.metadata !== undefined){
+let data30 = data29.metadata;
+if(!(data30 && typeof data30 == "object" && !Array.isArray(data30))){
+const err56 = {instancePath:instancePath+"/status/metadata",schemaPath:"#/properties/status/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1130,14 +1128,39 @@ vErrors.push(err56);
 errors++;
 }
 }
-}
-else {
-const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data29.availableReplicas !== undefined){
+let data31 = data29.availableReplicas;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err57 = {instancePath:instancePath+"/status/availableReplicas",schemaPath:"#/properties/status/properties/availableReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err57];
 }
 else {
 vErrors.push(err57);
+}
+errors++;
+}
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+else {
+const err59 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
 }
 errors++;
 }

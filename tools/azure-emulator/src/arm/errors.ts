@@ -98,6 +98,15 @@ export const armErrors = {
     ...fail(400, 'InvalidParameter', message),
     ...(target ? { details: [{ code: 'InvalidParameter', target, message }] } : {}),
   }),
+  ficIssuerSubjectTaken: (): ArmFailure =>
+    fail(400, 'BadRequest', 'Issuer and subject combination already exists for this Managed Identity.'),
+  // Azure documents the limit (20 per identity); the code and wording of the refusal are a guess.
+  ficLimit: (identityId: string, limit: number): ArmFailure =>
+    fail(
+      400,
+      'BadRequest',
+      `Too many Federated Identity Credentials for the managed identity '${identityId.toLowerCase()}'. A managed identity can have at most ${limit} Federated Identity Credentials.`,
+    ),
   missingIdentityIds: (): ArmFailure =>
     fail(
       400,

@@ -4,7 +4,7 @@ import type { EmuResponse } from '../http/types';
 import { idKey, resourceId, UAMI_TYPE } from '../state/arm-id';
 import type { UserAssignedIdentity } from '../state/model';
 import { type ArmContext, checkScope, failure, isArmFailure, page, parseJsonBody } from './context';
-import { armErrors } from './errors';
+import { type ArmFailure, armErrors } from './errors';
 import { ficView, identityResourceView } from './views';
 
 interface IdentityTarget {
@@ -112,34 +112,63 @@ export function listFics(ctx: ArmContext, t: IdentityTarget): EmuResponse {
   );
 }
 
-export function putFic(ctx: ArmContext, t: IdentityTarget, ficName: string): EmuResponse {
-  const found = findIdentity(ctx, t);
-  if (isResponse(found)) return found;
-  const body = parseJsonBody(ctx);
-  if (isArmFailure(body)) return failure(body);
+/** Azure's limit of federated identity credentials per user-assigned identity. */
+export const FIC_LIMIT = 20;
+// 3-120 characters, alphanumeric first, then alphanumeric, '-' or '_' (workload identity federation docs).
+const FIC_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,119}$/;
+
+interface FicProperties {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly audiences: string[];
+}
+
+function ficProperties(body: Record<string, unknown>): FicProperties | ArmFailure {
   const props = (body.properties ?? {}) as { issuer?: unknown; subject?: unknown; audiences?: unknown };
   const audiences = Array.isArray(props.audiences)
     ? props.audiences.filter((a): a is string => typeof a === 'string')
     : [];
   if (typeof props.issuer !== 'string' || !props.issuer.startsWith('https://')) {
-    return failure(
-      armErrors.invalidParameter(
-        "Invalid issuer. The issuer must be a valid 'https' URL.",
-        'properties.issuer',
-      ),
-    );
+    return armErrors.invalidParameter("Invalid issuer. The issuer must be a valid 'https' URL.", 'properties.issuer');
   }
   if (typeof props.subject !== 'string' || props.subject === '') {
-    return failure(armErrors.invalidParameter('The subject must not be empty.', 'properties.subject'));
+    return armErrors.invalidParameter('The subject must not be empty.', 'properties.subject');
   }
   if (audiences.length !== 1) {
-    return failure(
-      armErrors.invalidParameter('Exactly one audience must be specified.', 'properties.audiences'),
+    return armErrors.invalidParameter('Exactly one audience must be specified.', 'properties.audiences');
+  }
+  return { issuer: props.issuer, subject: props.subject, audiences };
+}
+
+/** Name rules, issuer+subject unique per identity, at most FIC_LIMIT per identity. */
+function ficConflict(found: UserAssignedIdentity, ficName: string, props: FicProperties): ArmFailure | undefined {
+  if (!FIC_NAME.test(ficName)) {
+    return armErrors.invalidParameter(
+      `The federated identity credential name '${ficName}' is invalid: 3-120 characters, letters, digits, '-' and '_', starting with a letter or digit.`,
+      'name',
     );
   }
   const key = ficName.toLowerCase();
+  const others = [...found.federatedCredentials.entries()].filter(([k]) => k !== key).map(([, f]) => f);
+  if (others.some((f) => f.issuer === props.issuer && f.subject === props.subject)) return armErrors.ficIssuerSubjectTaken();
+  if (!found.federatedCredentials.has(key) && found.federatedCredentials.size >= FIC_LIMIT) {
+    return armErrors.ficLimit(found.id, FIC_LIMIT);
+  }
+  return undefined;
+}
+
+export function putFic(ctx: ArmContext, t: IdentityTarget, ficName: string): EmuResponse {
+  const found = findIdentity(ctx, t);
+  if (isResponse(found)) return found;
+  const body = parseJsonBody(ctx);
+  if (isArmFailure(body)) return failure(body);
+  const props = ficProperties(body);
+  if (isArmFailure(props)) return failure(props);
+  const conflict = ficConflict(found, ficName, props);
+  if (conflict) return failure(conflict);
+  const key = ficName.toLowerCase();
   const existed = found.federatedCredentials.has(key);
-  const fic = { name: ficName, issuer: props.issuer, subject: props.subject, audiences };
+  const fic = { name: ficName, ...props };
   found.federatedCredentials.set(key, fic);
   ctx.core.counters.write(`${found.id}/federatedIdentityCredentials/${ficName}`);
   return { status: existed ? 200 : 201, json: ficView(found, fic) };

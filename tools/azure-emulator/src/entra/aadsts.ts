@@ -16,6 +16,9 @@ const f = (status: number, error: string, code: number, message: string): AadFai
   message,
 });
 
+const CHECK_FIC =
+  'Check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation';
+
 export const aadErrors = {
   tenantNotFound: (tenant: string): AadFailure =>
     f(
@@ -109,6 +112,14 @@ export const aadErrors = {
       70021,
       `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audience}'. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`,
     ),
+  // Today's Entra names the part of the assertion without a match (field: azure-workload-identity #1200,
+  // Azure/login #482); the status (401 invalid_client) follows the field logs of 7002137.
+  noFederatedIssuer: (issuer: string): AadFailure =>
+    f(401, 'invalid_client', 700211, `No matching federated identity record found for presented assertion issuer '${issuer}'. ${CHECK_FIC}`),
+  noFederatedAudience: (audience: string): AadFailure =>
+    f(401, 'invalid_client', 700212, `No matching federated identity record found for presented assertion audience '${audience}'. ${CHECK_FIC}`),
+  noFederatedSubject: (subject: string): AadFailure =>
+    f(401, 'invalid_client', 700213, `No matching federated identity record found for presented assertion subject '${subject}'. ${CHECK_FIC}`),
   issuerUnreachable: (issuer: string): AadFailure =>
     f(400, 'invalid_request', 50166, `Request to External OIDC endpoint failed. Issuer: '${issuer}'.`),
   federatedSignature: (): AadFailure =>

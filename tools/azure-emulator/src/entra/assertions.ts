@@ -82,7 +82,11 @@ export async function verifyCertificateAssertion(
   return aadErrors.assertionSignature();
 }
 
-/** The federated credential matching the assertion's issuer, subject and audience. */
+/**
+ * The federated credential matching the assertion's issuer, subject and audience (exact, case-sensitive
+ * comparisons, as Entra does). A client without any credential gets the generic AADSTS70021; otherwise the
+ * first part without a match is named: issuer (700211), then subject (700213), then audience (700212).
+ */
 export function matchFederatedCredential(
   decoded: DecodedAssertion,
   credentials: FederatedCredential[],
@@ -90,10 +94,12 @@ export function matchFederatedCredential(
   const iss = String(decoded.claims.iss ?? '');
   const sub = String(decoded.claims.sub ?? '');
   const aud = audiences(decoded.claims);
-  const match = credentials.find(
-    (c) => c.issuer === iss && c.subject === sub && aud.some((a) => c.audiences.includes(a)),
-  );
-  return match ?? aadErrors.noFederatedRecord(iss, sub, aud.join(','));
+  if (credentials.length === 0) return aadErrors.noFederatedRecord(iss, sub, aud.join(','));
+  const byIssuer = credentials.filter((c) => c.issuer === iss);
+  if (byIssuer.length === 0) return aadErrors.noFederatedIssuer(iss);
+  const bySubject = byIssuer.filter((c) => c.subject === sub);
+  if (bySubject.length === 0) return aadErrors.noFederatedSubject(sub);
+  return bySubject.find((c) => aud.some((a) => c.audiences.includes(a))) ?? aadErrors.noFederatedAudience(aud.join(','));
 }
 
 export async function verifyFederatedSignature(assertion: string, jwks: Jwks): Promise<boolean> {
