@@ -64,6 +64,10 @@ export class Cluster {
     });
   }
 
+  async createServiceAccount(namespace: string, name: string): Promise<void> {
+    await this.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
+  }
+
   /** Writes a kubeconfig acting as a ServiceAccount of the system namespace (token from TokenRequest). */
   async serviceAccountKubeconfig(
     name: 'pod-identity-mic' | 'pod-identity-nmi',
@@ -87,12 +91,17 @@ export class Cluster {
     node: string,
     ip: string,
     labels: Record<string, string>,
+    serviceAccount?: string,
   ): Promise<void> {
     const pod = await this.core.createNamespacedPod({
       namespace,
       body: {
         metadata: { name, labels },
-        spec: { nodeName: node, containers: [{ name: 'app', image: 'mcr.microsoft.com/azure-cli:latest' }] },
+        spec: {
+          nodeName: node,
+          ...(serviceAccount ? { serviceAccountName: serviceAccount } : {}),
+          containers: [{ name: 'app', image: 'mcr.microsoft.com/azure-cli:latest' }],
+        },
       },
     });
     await this.core.replaceNamespacedPodStatus({

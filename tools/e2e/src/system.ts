@@ -17,6 +17,7 @@ import { bridgeNode, type NodeBridges } from './bridges';
 import { track } from './cleanup';
 import { Cluster, SYSTEM_NAMESPACE, type AssignedIdentityView } from './cluster';
 import { micArgs, micEnv, nmiArgs, nmiEnv, type NmiPlacement } from './components';
+import { prepareFederation, type FederationOptions, type FederationSetup } from './federation';
 import { freePort } from './ports';
 import { NodeNetwork } from './network';
 import { curlInPod, requestFromLoopback, type TokenResponse } from './pod-requests';
@@ -40,6 +41,8 @@ export interface SystemOptions {
   readonly micForceNamespaced?: boolean;
   readonly micFlags?: readonly string[];
   readonly nmiFlags?: readonly string[];
+  /** The federated backend (docs/adr/0010): issuer registered with Entra ID, MIC and NMI pointed at it. */
+  readonly federation?: FederationOptions;
 }
 
 export interface SimNode {
@@ -72,6 +75,7 @@ export class PodIdentitySystem {
   readonly requests: RequestLogEntry[] = [];
   cluster!: Cluster;
   plane!: ControlPlane;
+  federation?: FederationSetup;
   emulator!: AzureEmulator;
   artifacts!: Artifacts;
   private readonly workDir: string;
@@ -118,6 +122,7 @@ export class PodIdentitySystem {
     );
     this.cluster = new Cluster(plane.kubeConfig);
     await this.cluster.install();
+    if (this.options.federation) this.federation = await prepareFederation(plane.kubeConfig, emulator, this.options.federation);
     this.say('CRDs installed; MIC and NMI ServiceAccounts bound to the ClusterRoles of deploy/base/rbac');
     writeFileSync(this.path('azure.json'), JSON.stringify(azureJson(), null, 2), { mode: 0o600 });
     const indexes = Array.from({ length: this.options.nodeCount }, (_, i) => i);
@@ -159,6 +164,7 @@ export class PodIdentitySystem {
       imds,
       forwarderJs: this.artifacts.forwarder,
       onLine: this.options.onProcessLine,
+      loopbackPorts: this.federation ? [this.federation.authorityPort] : [],
     });
     return { index, name, providerId, imds, network, bridges, nmiPort: 2579, pods: 0 };
   }
@@ -173,7 +179,7 @@ export class PodIdentitySystem {
       instance,
       leaseDuration: this.options.leaseDuration ?? '5s',
       forceNamespaced: this.options.micForceNamespaced,
-      extra: this.options.micFlags,
+      extra: [...(this.federation?.micFlags ?? []), ...(this.options.micFlags ?? [])],
     });
     const mic = new ManagedProcess([process.execPath, this.artifacts.mic, ...argv], {
       name: instance,
@@ -209,7 +215,7 @@ export class PodIdentitySystem {
         node: node.name,
         kubeconfig: this.path('nmi.kubeconfig'),
         placement,
-        extra: this.options.nmiFlags,
+        extra: [...(this.federation?.nmiFlags ?? []), ...(this.options.nmiFlags ?? [])],
       }),
     ];
     const options = {
@@ -243,11 +249,12 @@ export class PodIdentitySystem {
     name: string,
     node: SimNode,
     labels: Record<string, string> = {},
+    serviceAccount?: string,
   ): Promise<SimPod> {
     node.pods++;
     const net = node.network ? await node.network.addPod() : undefined;
     const ip = net?.ip ?? `127.0.0.${10 * (node.index + 1) + node.pods}`;
-    await this.cluster.createPod(namespace, name, node.name, ip, labels);
+    await this.cluster.createPod(namespace, name, node.name, ip, labels, serviceAccount);
     return { namespace, name, node, ip, netns: net?.namespace };
   }
 
