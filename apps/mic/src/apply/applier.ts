@@ -14,6 +14,7 @@ import { OwedReleases, type OwedRelease } from './owed-releases';
 import { failureMessage, failureReason } from './messages';
 import type { AssignedIdentityWriter, AssignmentEvents } from './ports';
 import type { IdentityOutcome, TargetOutcome, TargetRunner } from './target-runner';
+import { KeyedWork } from './keyed-work';
 import { WriteBackoff } from './write-backoff';
 
 export interface ApplierDeps {
@@ -66,17 +67,16 @@ function withoutFailedCreates(tp: TargetPlan, failed: ReadonlySet<string>): Targ
 export type AssignedLookup = (ref: ObjectRef) => AzureAssignedIdentity | undefined;
 
 export class Applier {
-  private readonly inflight = new Map<string, Promise<void>>();
-  private readonly notBefore = new Map<string, number>();
+  private readonly work: KeyedWork;
   private readonly failures = new Map<string, number>();
   private readonly targets: Limiter;
-  private readonly timers = new AbortController();
   private readonly writeBackoff: WriteBackoff;
   private readonly window: CoalescingWindow;
   private readonly owed = new OwedReleases();
 
   constructor(private readonly deps: ApplierDeps) {
     this.targets = new Limiter(deps.targetConcurrency);
+    this.work = new KeyedWork(deps.clock, deps.wake);
     this.window = new CoalescingWindow(deps.coalescing ?? { quietMs: 0, maxMs: 0 });
     this.writeBackoff = new WriteBackoff(deps.clock, deps.retryBaseMs, this.retryMaxMs);
   }
@@ -95,8 +95,8 @@ export class Applier {
       const key = tp.target.key;
       // The window runs while the target is busy too, so work that piled up meanwhile can go at once.
       if (!this.windowAllows(tp)) coalescing++;
-      else if (this.inflight.has(key)) skippedBusy++;
-      else if ((this.notBefore.get(key) ?? 0) > this.deps.clock.now()) skippedWaiting++;
+      else if (this.work.running(key)) skippedBusy++;
+      else if (this.work.waiting(key)) skippedWaiting++;
       else if (!signal?.aborted) {
         dispatched++;
         this.window.dispatched(key);
@@ -111,7 +111,7 @@ export class Applier {
     if (!hasPendingChange(tp)) return true;
     const d = this.window.observe(tp.target.key, changeSignature(tp), this.deps.clock.now());
     if (d.dispatch) return true;
-    if (d.wakeInMs !== undefined) this.wakeLater(`target ${tp.target.key} window ended`, d.wakeInMs);
+    if (d.wakeInMs !== undefined) this.work.wakeLater(`target ${tp.target.key} window ended`, d.wakeInMs);
     return false;
   }
 
@@ -122,17 +122,17 @@ export class Applier {
 
   /** Whether any target operation is running. */
   get busy(): boolean {
-    return this.inflight.size > 0;
+    return this.work.busy;
   }
 
   /** Resolves when every running target operation has finished. */
   async idle(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
+    await this.work.idle();
   }
 
   /** Cancels pending wake-up timers (running operations finish on their own). */
   close(): void {
-    this.timers.abort();
+    this.work.close();
   }
 
   private async kubeWrites(plan: Plan): Promise<{ kubeWrites: number; kubeErrors: number; failedCreates: Set<string> }> {
@@ -154,7 +154,7 @@ export class Applier {
       if (job.create) failedCreates.add(job.key);
       const delay = this.writeBackoff.failed(job.key);
       this.deps.logger.warn({ object: job.key, retryInMs: delay, err: r.reason as unknown }, 'Kubernetes write failed');
-      this.wakeLater(`write ${job.key} due`, delay);
+      this.work.wakeLater(`write ${job.key} due`, delay);
     });
     for (const c of plan.creates) {
       if (c.immediate && !failedCreates.has(refKey(objectRef(c.object)))) {
@@ -173,31 +173,19 @@ export class Applier {
       .catch((err: unknown) => {
         this.deps.logger.error({ target: key, err }, 'target operation crashed; retrying with backoff (a bug: please report it)');
         this.later(key, this.failureDelay(key));
-      })
-      .finally(() => {
-        this.inflight.delete(key);
-        this.deps.wake(`target ${key} settled`);
       });
-    this.inflight.set(key, task);
+    this.work.track(key, task, `target ${key} settled`);
   }
 
   private later(key: string, delayMs: number): void {
-    this.notBefore.set(key, this.deps.clock.now() + delayMs);
-    this.wakeLater(`target ${key} due`, delayMs);
-  }
-
-  private wakeLater(reason: string, delayMs: number): void {
-    this.deps.clock.sleep(delayMs, this.timers.signal).then(
-      () => this.deps.wake(reason),
-      () => undefined,
-    );
+    this.work.later(key, delayMs, `target ${key} due`);
   }
 
   /** Done: due again at once. Deferred: when ARM or the budget allows. Otherwise: exponential backoff. */
   private schedule(key: string, outcome: TargetOutcome): void {
     if (outcome.result === 'done') {
       this.failures.delete(key);
-      this.notBefore.delete(key);
+      this.work.clear(key);
       return;
     }
     if (outcome.result === 'deferred') {

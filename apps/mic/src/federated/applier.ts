@@ -7,6 +7,7 @@ import { ArmError, classifyArmError, type FederatedCredentialPort } from '@pod-i
 import { parseUserAssignedIdentityId } from '@pod-identity/domain';
 import { backoffDelay, type Clock, type Logger } from '@pod-identity/platform';
 import type { AssignedLookup } from '../apply/applier';
+import { KeyedWork } from '../apply/keyed-work';
 import { Limiter } from '../apply/limiter';
 import type { AssignedIdentityWriter, AssignmentEvents } from '../apply/ports';
 import { objectRef, refKey } from '../plan/existing';
@@ -46,16 +47,15 @@ export class FederatedApplier {
   private readonly readyKeys = new Set<string>();
   /** Credentials MIC created, by key: when they count as in place (--federated-credential-settle). */
   private readonly settling = new Map<string, number>();
-  private readonly inflight = new Map<string, Promise<void>>();
-  private readonly notBefore = new Map<string, number>();
+  private readonly work: KeyedWork;
   private readonly failures = new Map<string, number>();
   /** Last wait reason reported per assignment, so a persisting one gives one Event, not one per run. */
   private readonly reported = new Map<string, string>();
   private readonly limiter: Limiter;
-  private readonly timers = new AbortController();
 
   constructor(private readonly deps: FederatedApplierDeps) {
     this.limiter = new Limiter(deps.concurrency);
+    this.work = new KeyedWork(deps.clock, deps.wake);
   }
 
   /** Credentials known to be in place, as federatedKey(identityId, subject): the planner's input. */
@@ -70,15 +70,15 @@ export class FederatedApplier {
   }
 
   get busy(): boolean {
-    return this.inflight.size > 0;
+    return this.work.busy;
   }
 
   async idle(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
+    await this.work.idle();
   }
 
   close(): void {
-    this.timers.abort();
+    this.work.close();
   }
 
   /** Dispatches every identity with something to do; `drift`: every identity, to re-check its credentials. */
@@ -86,7 +86,7 @@ export class FederatedApplier {
     let dispatched = 0;
     for (const plan of await this.withLedgered(plans)) {
       const id = plan.identityId;
-      if (this.inflight.has(id) || (this.notBefore.get(id) ?? 0) > this.deps.clock.now()) continue;
+      if (this.work.running(id) || this.work.waiting(id)) continue;
       if (!drift && !(await this.hasWork(plan))) continue;
       dispatched++;
       const task = this.limiter
@@ -96,8 +96,7 @@ export class FederatedApplier {
           this.deps.logger.error({ identity: id, err }, 'federated credential operation crashed');
           this.schedule(id, { result: 'failed' });
         })
-        .finally(() => this.inflight.delete(id));
-      this.inflight.set(id, task);
+      this.work.track(id, task);
     }
     return dispatched;
   }
@@ -235,27 +234,18 @@ export class FederatedApplier {
   private schedule(id: string, run: RunResult): void {
     if (run.result === 'done') {
       this.failures.delete(id);
-      this.notBefore.delete(id);
+      this.work.clear(id);
       return;
     }
     // Only settling: due exactly when the new credentials count, no backoff.
     if (run.result === 'waiting' && run.retryAfterMs !== undefined) {
-      this.notBefore.set(id, this.deps.clock.now() + run.retryAfterMs);
-      this.wakeLater(`federated identity ${id} settled`, run.retryAfterMs);
+      this.work.later(id, run.retryAfterMs, `federated identity ${id} settled`);
       return;
     }
     const n = this.failures.get(id) ?? 0;
     this.failures.set(id, n + 1);
     const backoff = backoffDelay(n, { initialMs: this.deps.retryBaseMs, maxMs: this.deps.retryMaxMs ?? DEFAULT_RETRY_MAX_MS, jitter: 0 });
     const delay = Math.max(backoff, run.retryAfterMs ?? 0);
-    this.notBefore.set(id, this.deps.clock.now() + delay);
-    this.wakeLater(`federated identity ${id} due`, delay);
-  }
-
-  private wakeLater(reason: string, delayMs: number): void {
-    this.deps.clock.sleep(delayMs, this.timers.signal).then(
-      () => this.deps.wake(reason),
-      () => undefined,
-    );
+    this.work.later(id, delay, `federated identity ${id} due`);
   }
 }
