@@ -8,7 +8,7 @@ import https from 'node:https';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { type AzureEmulator, type SeedDocument, startAzureEmulator } from '@pod-identity/azure-emulator';
 import { GROUP, IDENTITY_TYPES } from '@pod-identity/crd-types';
-import { type ControlPlane, installCrds, startControlPlane } from '@pod-identity/envtest';
+import { type ControlPlane, installCrds, serviceAccountIssuer, startControlPlane } from '@pod-identity/envtest';
 import { KubeHttp } from '@pod-identity/kube';
 import { pool } from './net';
 
@@ -70,6 +70,8 @@ export interface PodSpec {
   readonly selector: string;
   /** Set status Running with this podIP (NMI needs it; MIC does not). */
   readonly ip?: string;
+  /** spec.serviceAccountName (the federated backend trusts it). */
+  readonly serviceAccount?: string;
 }
 
 export class World {
@@ -131,11 +133,13 @@ export class World {
   }
 
   /** AzureIdentity + AzureIdentityBinding (selector = identity name) per identity. */
-  async identities(namespace: string, identities: readonly Identity[]): Promise<void> {
+  /** An AzureIdentity and a binding (selector = the identity's name) each; `backend` sets spec.backend. */
+  async identities(namespace: string, identities: readonly Identity[], backend?: 'VM' | 'Federated'): Promise<void> {
     const custom = this.custom;
     await pool(identities, CONCURRENCY, async (i) => {
       const body = (kind: string, spec: Record<string, unknown>, name: string): Record<string, unknown> => ({ apiVersion: `${GROUP}/v1`, kind, metadata: { name }, spec });
-      await custom.createNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureidentities', body: body('AzureIdentity', { type: IDENTITY_TYPES.UserAssignedMSI, resourceID: i.resourceId, clientID: i.clientId }, i.name) });
+      const spec = { type: IDENTITY_TYPES.UserAssignedMSI, resourceID: i.resourceId, clientID: i.clientId, ...(backend ? { backend } : {}) };
+      await custom.createNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureidentities', body: body('AzureIdentity', spec, i.name) });
       await custom.createNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureidentitybindings', body: body('AzureIdentityBinding', { azureIdentity: i.name, selector: i.name }, `${i.name}-binding`) });
     });
   }
@@ -146,7 +150,8 @@ export class World {
     const path = `/api/v1/namespaces/${namespace}/pods`;
     let requests = 0;
     await pool(specs, POD_CONCURRENCY, async (p) => {
-      const body = { apiVersion: 'v1', kind: 'Pod', metadata: { name: p.name, labels: { aadpodidbinding: p.selector } }, spec: { nodeName: p.node, containers: [{ name: 'app', image: 'example.invalid/app:1' }] } };
+      const spec = { nodeName: p.node, ...(p.serviceAccount ? { serviceAccountName: p.serviceAccount } : {}), containers: [{ name: 'app', image: 'example.invalid/app:1' }] };
+      const body = { apiVersion: 'v1', kind: 'Pod', metadata: { name: p.name, labels: { aadpodidbinding: p.selector } }, spec };
       const pod = await http.request<Record<string, unknown>>({ method: 'POST', path, body });
       requests++;
       if (!p.ip) return;
@@ -154,6 +159,18 @@ export class World {
       requests++;
     });
     return requests;
+  }
+
+  /** A ServiceAccount (envtest runs no controller that would create "default"). */
+  async serviceAccount(namespace: string, name: string): Promise<void> {
+    await this.kubeHttp.request({ method: 'POST', path: `/api/v1/namespaces/${namespace}/serviceaccounts`, body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } } });
+  }
+
+  /** Registers the API server's ServiceAccount issuer with the emulator's Entra ID; returns its URL. */
+  async trustIssuer(): Promise<string> {
+    const found = await serviceAccountIssuer(this.plane.kubeConfig);
+    await this.emulator.control.seed({ oidcIssuers: [found] });
+    return found.issuer;
   }
 
   async deletePods(namespace: string, names: readonly string[]): Promise<void> {

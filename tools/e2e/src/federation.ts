@@ -2,7 +2,8 @@
 // keys registered with the emulator's Entra ID (read with admin credentials: the API server serves them
 // only to authenticated callers), and the flags that point MIC and NMI at it. NMI reaches Entra ID at
 // https://127.0.0.1:<port> inside the node namespace through a loopback bridge (bridges.ts).
-import { OpenidApi, WellKnownApi, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { serviceAccountIssuer } from '@pod-identity/envtest';
 import type { AzureEmulator } from '@pod-identity/azure-emulator';
 import { TENANT_ID } from './world';
 
@@ -19,14 +20,8 @@ export interface FederationOptions {
   readonly manageCredentials: boolean;
 }
 
-/** client-node types these answers as strings but hands over the parsed JSON. */
-function json<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
-}
-
 export async function prepareFederation(admin: KubeConfig, emulator: AzureEmulator, options: FederationOptions): Promise<FederationSetup> {
-  const { issuer } = json<{ issuer: string }>(await admin.makeApiClient(WellKnownApi).getServiceAccountIssuerOpenIDConfiguration());
-  const jwks = json<{ keys: Record<string, unknown>[] }>(await admin.makeApiClient(OpenidApi).getServiceAccountIssuerOpenIDKeyset());
+  const { issuer, jwks } = await serviceAccountIssuer(admin);
   await emulator.control.seed({ oidcIssuers: [{ issuer, jwks }] });
   const authorityPort = Number(new URL(emulator.urls.authorityHost).port);
   return {

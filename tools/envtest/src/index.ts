@@ -25,3 +25,4 @@ export {
 export { ENVTEST_KUBECONFIG, envtestKubeConfig } from './jest/env';
 export { createTestNamespace, testNamespace, type TestNamespace } from './jest/test-namespace';
 export { defaultCrdDir, installCrds, readCrds } from './crds';
+export { serviceAccountIssuer, type ServiceAccountIssuer } from './issuer';
