@@ -15,6 +15,7 @@ import { KUBECONFIG_PATH, pathWithKubectl, readState } from '../src/real-cluster
 import { clusterNodes, inNode } from '../src/real-cluster/topology';
 import { kubectl, NODE_COUNT } from '../src/real-cluster/up';
 import { APP_IDENTITY, VMSS_NAME } from '../src/world';
+import { FEDERATED_IDENTITY, FEDERATION_TARGETS, micFederationPatch, nmiFederationPatch, trustClusterIssuer } from '../src/real-cluster/federation';
 import { pollUntil } from '@pod-identity/platform';
 
 const TOKEN_URL = 'http://169.254.169.254/metadata/identity/oauth2/token/?resource=https://vault.azure.net';
@@ -225,6 +226,33 @@ describe('the walkthrough on a real local cluster', () => {
     await waitFor('the identity gone from the scale set', async () => ((await vmssIdentities()).includes(APP_IDENTITY.resourceId.toLowerCase()) ? undefined : true), 180_000);
     await waitFor('no AzureAssignedIdentity left', async () => ((await kubectl(['get', 'AzureAssignedIdentity', '-o', 'name'])).trim() === '' ? true : undefined), 120_000);
   }, 330_000);
+
+  it('a federated identity (deploy/examples/federated.yaml): the pod gets its token through TokenRequest and Entra ID, nothing goes on the scale set, and the node\'s host network gets nothing from IMDS', async () => {
+    const issuer = await trustClusterIssuer();
+    await kubectl([...SYSTEM, 'patch', FEDERATION_TARGETS.mic, '--type=json', '-p', JSON.stringify(micFederationPatch(issuer))]);
+    await kubectl([...SYSTEM, 'patch', FEDERATION_TARGETS.nmi, '--type=json', '-p', JSON.stringify(nmiFederationPatch())]);
+    await kubectl([...SYSTEM, 'rollout', 'status', FEDERATION_TARGETS.mic, '--timeout=180s'], 190_000);
+    await kubectl([...SYSTEM, 'rollout', 'status', FEDERATION_TARGETS.nmi, '--timeout=180s'], 190_000);
+    await kubectl(['apply', '-f', join(REPO_ROOT, 'deploy', 'examples', 'federated.yaml')]);
+    const pod = await waitFor('the federated pod Running', async () => (await podsOf('app=fed-demo')).find((p) => p.status.phase === 'Running'), 180_000);
+    const started = Date.now();
+    const answer = await waitFor('a token through federation', async () => {
+      const a = await curlToken(`pod/${pod.metadata.name}`);
+      return a.status === 200 ? a : undefined;
+    }, 180_000);
+    measured('federated: pod Running -> first token', (Date.now() - started) / 1000);
+    const claims = decodeClaims(String(answer.body.access_token));
+    expect(claims.appid).toBe(FEDERATED_IDENTITY.clientId);
+    expect(String(claims.xms_mirid).toLowerCase()).toBe(FEDERATED_IDENTITY.resourceId.toLowerCase());
+    expect(await vmssIdentities()).not.toContain(FEDERATED_IDENTITY.resourceId.toLowerCase());
+    // A process on the node's own network (as a hostNetwork pod) asks the real IMDS: it has nothing for it.
+    const node = clusterNodes(NODE_COUNT).find((n) => n.name === pod.spec.nodeName);
+    if (!node) throw new Error(`pod on unknown node ${pod.spec.nodeName}`);
+    const query = `api-version=2018-02-01&resource=https://vault.azure.net&client_id=${FEDERATED_IDENTITY.clientId}`;
+    const direct = await run(inNode(node, ['curl', '-s', '-w', '\\n%{http_code}', '-H', 'Metadata:true', `http://169.254.169.254/metadata/identity/oauth2/token?${query}`]));
+    expect(direct.trimEnd().split('\n').pop()).toBe('400');
+    await kubectl(['delete', '-f', join(REPO_ROOT, 'deploy', 'examples', 'federated.yaml'), '--wait=false']);
+  }, 700_000);
 
   it('make undeploy leaves no NMI iptables rule on the nodes', async () => {
     const undeploy = await sh(['make', '--no-print-directory', 'undeploy', 'OVERLAY=local'], 300_000, { KUBECONFIG: KUBECONFIG_PATH, PATH: pathWithKubectl() });
