@@ -1,7 +1,8 @@
 // Bundles an app into one CommonJS file that runs with plain Node 20, without node_modules.
 // usage: node tools/scripts/bundle.mjs <app>   (apps/<app>/src/main.ts -> dist/apps/<app>/main.js)
+// The kubectl plugin (apps/cli) is an executable named kubectl-pod_identity, so `kubectl pod-identity` finds it on PATH.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +13,9 @@ if (!app) {
   process.exit(2);
 }
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const outfile = join(root, 'dist', 'apps', app, 'main.js');
+const EXECUTABLES = { cli: 'kubectl-pod_identity' };
+const executable = EXECUTABLES[app];
+const outfile = join(root, 'dist', 'apps', app, executable ?? 'main.js');
 await build({
   entryPoints: [join(root, 'apps', app, 'src', 'main.ts')],
   outfile,
@@ -27,5 +30,7 @@ await build({
   define: { 'process.env.POD_IDENTITY_VERSION': JSON.stringify(version) },
   logLevel: 'warning',
   legalComments: 'linked',
+  ...(executable ? { banner: { js: '#!/usr/bin/env node' } } : {}),
 });
+if (executable) chmodSync(outfile, 0o755);
 console.log(`bundled ${app} ${version} -> ${outfile}`);
