@@ -37,4 +37,5 @@ cluster-status: install ## say whether the local cluster is up, and how to use i
 test-cluster: install ## the cluster tier: the walkthrough on a real local cluster (root; starts and removes its own cluster)
 	@if [ "$$(id -u)" != 0 ]; then echo "cluster tier skipped: needs root for network namespaces, cgroups and containerd"; \
 	else $(MAKE) --no-print-directory cluster-tools cluster-bins local-images && \
+	  $(NX) run cli:build && \
 	  node tools/scripts/jest-tier.mjs cluster tools/e2e/jest.cluster.config.cjs; fi

@@ -175,6 +175,19 @@ describe('the walkthrough on a real local cluster', () => {
     expect(String(r.body.error_description)).toContain('no identity is bound to pod default/nolabel');
   }, 150_000);
 
+  it('kubectl pod-identity (the plugin, found on PATH by the real kubectl): the demo pod should get a token (exit 0), the unlabelled one gets a ✘ label line (exit 1)', async () => {
+    const [pod] = await podsOf('app=demo');
+    const env = { KUBECONFIG: KUBECONFIG_PATH, PATH: `${join(REPO_ROOT, 'dist', 'apps', 'cli')}:${pathWithKubectl()}` };
+    const good = await sh(['kubectl', 'pod-identity', 'explain', `pod/${pod.metadata.name}`], 60_000, env);
+    expect(good.output).toMatch(/✔ assignment +default\/\S+: Assigned/);
+    expect(good.output).toMatch(/✔ MIC +leader pod-identity-mic-\S+/);
+    expect(good.output).toMatch(/✔ NMI +pod-identity-nmi-\S+ Ready on aks-nodepool1-\S+, version \d/);
+    expect(good.code).toBe(0);
+    const bad = await sh(['kubectl', 'pod-identity', 'explain', 'pod/nolabel'], 60_000, env);
+    expect(bad.output).toContain('✘ label');
+    expect(bad.code).toBe(1);
+  }, 150_000);
+
   it('kubectl rollout restart of NMI while the pod polls: never a wrong token, never a request from the pod to the real IMDS', async () => {
     const [pod] = await podsOf('app=demo');
     // 150 requests, one every 0.2 s (about 40 s with curl's own time), each answer on one line.
