@@ -14,7 +14,10 @@ function boundaries({ testsMayUseTools }) {
       { sourceTag: 'type:types', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:types', ...tool] },
       { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:types', ...tool] },
-      { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform', ...tool] },
+      {
+        sourceTag: 'type:adapter',
+        onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform', ...tool],
+      },
       {
         sourceTag: 'type:app',
         onlyDependOnLibsWithTags: ['type:types', 'type:domain', 'type:platform', 'type:adapter', ...tool],

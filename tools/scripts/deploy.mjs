@@ -84,10 +84,15 @@ function removeInterceptionRules(daemonSet, kubectl) {
   const podSelector = Object.entries(daemonSet.spec.selector.matchLabels)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  const gone = run('kubectl', ['-n', namespace, 'wait', '--for=delete', 'pod', '-l', podSelector, `--timeout=${CLEANUP_TIMEOUT}`], {
-    timeoutMs: 150_000,
-  });
-  if (!gone.ok) fail(`NMI's pods did not go within ${CLEANUP_TIMEOUT} after its DaemonSet was deleted:\n${gone.stderr}`);
+  const gone = run(
+    'kubectl',
+    ['-n', namespace, 'wait', '--for=delete', 'pod', '-l', podSelector, `--timeout=${CLEANUP_TIMEOUT}`],
+    {
+      timeoutMs: 150_000,
+    },
+  );
+  if (!gone.ok)
+    fail(`NMI's pods did not go within ${CLEANUP_TIMEOUT} after its DaemonSet was deleted:\n${gone.stderr}`);
   const selector = Object.entries(daemonSet.spec.template.spec.nodeSelector ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
@@ -115,7 +120,18 @@ function removeInterceptionRules(daemonSet, kubectl) {
   if (pods.length === 0) return;
   kubectl(['apply'], pods);
   const names = pods.map((p) => `pod/${p.metadata.name}`);
-  const waited = run('kubectl', ['-n', namespace, 'wait', '--for=jsonpath={.status.phase}=Succeeded', `--timeout=${CLEANUP_TIMEOUT}`, ...names], { timeoutMs: 150_000 });
+  const waited = run(
+    'kubectl',
+    [
+      '-n',
+      namespace,
+      'wait',
+      '--for=jsonpath={.status.phase}=Succeeded',
+      `--timeout=${CLEANUP_TIMEOUT}`,
+      ...names,
+    ],
+    { timeoutMs: 150_000 },
+  );
   run('kubectl', ['-n', namespace, 'delete', '--ignore-not-found', '--wait=false', ...names]);
   if (!waited.ok)
     fail(

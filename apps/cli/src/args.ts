@@ -17,7 +17,13 @@ export interface GlobalOptions {
 export type Command =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'explain'; readonly pod: string; readonly azure: boolean; readonly cloudConfig?: string; readonly options: GlobalOptions }
+  | {
+      readonly kind: 'explain';
+      readonly pod: string;
+      readonly azure: boolean;
+      readonly cloudConfig?: string;
+      readonly options: GlobalOptions;
+    }
   | { readonly kind: 'status'; readonly options: GlobalOptions }
   | { readonly kind: 'migrate'; readonly issuer?: string; readonly options: GlobalOptions };
 
@@ -81,7 +87,8 @@ function split(argv: readonly string[]): Parsed {
 
 function globals(p: Parsed): GlobalOptions {
   const output = p.values.get('output') ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`-o ${output}: use json (or leave it out for text)`);
+  if (output !== 'text' && output !== 'json')
+    throw new UsageError(`-o ${output}: use json (or leave it out for text)`);
   return {
     kubeconfig: p.values.get('kubeconfig'),
     context: p.values.get('context'),
@@ -107,11 +114,19 @@ export function parseArgs(argv: readonly string[]): Command {
   if (p.booleans.has('help') || !sub) return { kind: 'help' };
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   const options = globals(p);
-  if (sub === 'explain') return { kind: 'explain', pod: podName(arg), azure: p.booleans.has('azure'), cloudConfig: p.values.get('cloudConfig'), options };
+  if (sub === 'explain')
+    return {
+      kind: 'explain',
+      pod: podName(arg),
+      azure: p.booleans.has('azure'),
+      cloudConfig: p.values.get('cloudConfig'),
+      options,
+    };
   if (arg !== undefined) throw new UsageError(`unexpected argument "${arg}"`);
   if (sub === 'status') return { kind: 'status', options };
   if (sub === 'migrate') {
-    if (p.values.get('to') !== 'workload-identity') throw new UsageError('migrate needs --to workload-identity');
+    if (p.values.get('to') !== 'workload-identity')
+      throw new UsageError('migrate needs --to workload-identity');
     return { kind: 'migrate', issuer: p.values.get('issuer'), options };
   }
   throw new UsageError(`unknown command "${sub}": explain, status or migrate`);

@@ -37,15 +37,23 @@ function contextNamespace(kc: KubeConfig): string | undefined {
   return kc.getContextObject(kc.getCurrentContext())?.namespace || undefined;
 }
 
-type Run = (c: Command & { options: GlobalOptions }, reader: ClusterReader, namespace: string) => Promise<number>;
+type Run = (
+  c: Command & { options: GlobalOptions },
+  reader: ClusterReader,
+  namespace: string,
+) => Promise<number>;
 
 function runner(input: MainInput, io: CliIo, http: KubeHttp): Run {
   return async (command, reader, namespace) => {
     const json = command.options.output === 'json';
-    const print = (doc: unknown, text: string): void => io.out(json ? `${JSON.stringify(doc, null, 2)}\n` : text);
+    const print = (doc: unknown, text: string): void =>
+      io.out(json ? `${JSON.stringify(doc, null, 2)}\n` : text);
     if (command.kind === 'explain') {
       const facts = await reader.explainFacts(namespace, command.pod);
-      const azure = command.azure && facts.pod?.nodeName ? await azureFacts(http, facts.pod.nodeName, command.cloudConfig, input.env) : undefined;
+      const azure =
+        command.azure && facts.pod?.nodeName
+          ? await azureFacts(http, facts.pod.nodeName, command.cloudConfig, input.env)
+          : undefined;
       const result = explanation(facts.podRef, explain({ ...facts, azure }));
       print(result, renderExplanation(result));
       return result.shouldGetToken ? 0 : 1;
@@ -57,21 +65,37 @@ function runner(input: MainInput, io: CliIo, http: KubeHttp): Run {
     }
     if (command.kind !== 'migrate') return 2;
     const issuer = command.issuer ?? (await reader.issuer());
-    const plan = planMigration({ ...(await reader.migrationInput(command.options.allNamespaces ? undefined : namespace)), issuer });
+    const plan = planMigration({
+      ...(await reader.migrationInput(command.options.allNamespaces ? undefined : namespace)),
+      issuer,
+    });
     print(plan, renderMigration(plan));
     return 0;
   };
 }
 
-async function azureFacts(http: KubeHttp, node: string, cloudConfig: string | undefined, env: MainInput['env']): ReturnType<typeof readAzure> {
-  const raw = await http.request<{ spec?: { providerID?: string } }>({ method: 'GET', path: `/api/v1/nodes/${encodeURIComponent(node)}` });
+async function azureFacts(
+  http: KubeHttp,
+  node: string,
+  cloudConfig: string | undefined,
+  env: MainInput['env'],
+): ReturnType<typeof readAzure> {
+  const raw = await http.request<{ spec?: { providerID?: string } }>({
+    method: 'GET',
+    path: `/api/v1/nodes/${encodeURIComponent(node)}`,
+  });
   let cloudConfigText: string | undefined;
   try {
     cloudConfigText = cloudConfig ? readFileSync(cloudConfig, 'utf8') : undefined;
   } catch (err) {
     return { error: `--cloudconfig: ${(err as Error).message}` };
   }
-  return readAzure({ providerID: raw.spec?.providerID, cloudConfigText, env, readFile: (p) => readFileSync(p, 'utf8') });
+  return readAzure({
+    providerID: raw.spec?.providerID,
+    cloudConfigText,
+    env,
+    readFile: (p) => readFileSync(p, 'utf8'),
+  });
 }
 
 /** The API server answers 429/5xx while it restarts or re-initialises storage: try again, at most 3 times in ~3 s. */
@@ -99,17 +123,25 @@ function parse(input: MainInput, io: CliIo): Command | number {
 export async function runCli(input: MainInput, io: CliIo = processIo): Promise<number> {
   const command = parse(input, io);
   if (typeof command === 'number') return command;
-  if (command.kind === 'help') return io.out(USAGE), 0;
-  if (command.kind === 'version') return io.out(`${PROGRAM} ${input.version}\n`), 0;
-  const kc = kubeConfigOrHint(PROGRAM, { kubeconfigPath: kubeconfigPath(command.options, input.env), context: command.options.context, env: input.env });
-  if (typeof kc === 'string') return io.err(`${kc}\n`), 2;
+  if (command.kind === 'help') return (io.out(USAGE), 0);
+  if (command.kind === 'version') return (io.out(`${PROGRAM} ${input.version}\n`), 0);
+  const kc = kubeConfigOrHint(PROGRAM, {
+    kubeconfigPath: kubeconfigPath(command.options, input.env),
+    context: command.options.context,
+    env: input.env,
+  });
+  if (typeof kc === 'string') return (io.err(`${kc}\n`), 2);
   const http = new KubeHttp(kc, { timeoutMs: 15_000, userAgent: `${PROGRAM}/${input.version}` });
   const namespace = command.options.namespace ?? contextNamespace(kc) ?? 'default';
   try {
     const run = runner(input, io, http);
-    return await withRetries(() => run(command, new ClusterReader(http, command.options.systemNamespace), namespace));
+    return await withRetries(() =>
+      run(command, new ClusterReader(http, command.options.systemNamespace), namespace),
+    );
   } catch (err) {
-    io.err(`${PROGRAM}: could not read the cluster: ${err instanceof Error ? err.message : String(err)}\n(it needs read access to pods, nodes, events, leases, deployments and the pod identity objects: deploy/components/cli-reader)\n`);
+    io.err(
+      `${PROGRAM}: could not read the cluster: ${err instanceof Error ? err.message : String(err)}\n(it needs read access to pods, nodes, events, leases, deployments and the pod identity objects: deploy/components/cli-reader)\n`,
+    );
     return 3;
   } finally {
     http.close();

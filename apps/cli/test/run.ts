@@ -11,7 +11,12 @@ export async function cli(argv: readonly string[], env: Record<string, string> =
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(
-    { argv, env: { KUBECONFIG: process.env.ENVTEST_KUBECONFIG ?? '', HOME: '/nonexistent', ...env }, version: 'test', stopRequested: new Promise(() => undefined) },
+    {
+      argv,
+      env: { KUBECONFIG: process.env.ENVTEST_KUBECONFIG ?? '', HOME: '/nonexistent', ...env },
+      version: 'test',
+      stopRequested: new Promise(() => undefined),
+    },
     { out: (t) => out.push(t), err: (t) => err.push(t) },
   );
   return { code, out: out.join(''), err: err.join('') };

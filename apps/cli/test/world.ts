@@ -8,7 +8,8 @@ import { KubeHttp } from '@pod-identity/kube';
 
 export const SUB = '00000000-0000-4000-8000-00000000c11a';
 export const CLIENT_ID = '12345678-1234-4234-8234-123456789abc';
-export const resourceIdOf = (name: string): string => `/subscriptions/${SUB}/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+export const resourceIdOf = (name: string): string =>
+  `/subscriptions/${SUB}/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
 
 const micro = (ms: number): string => new Date(ms).toISOString().replace('Z', '000Z');
 const seconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -53,15 +54,32 @@ export class World {
     return this.http.request({ method: 'POST', path, body });
   }
 
-  private custom(namespace: string, kind: keyof typeof PLURALS, body: Record<string, unknown>): Promise<unknown> {
-    return this.post(`/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURALS[kind]}`, { apiVersion: API_VERSION, kind, ...body });
+  private custom(
+    namespace: string,
+    kind: keyof typeof PLURALS,
+    body: Record<string, unknown>,
+  ): Promise<unknown> {
+    return this.post(`/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURALS[kind]}`, {
+      apiVersion: API_VERSION,
+      kind,
+      ...body,
+    });
   }
 
-  async pod(namespace: string, name: string, spec: { node?: string; labels?: Record<string, string>; serviceAccount?: string; image?: string }, status: Record<string, unknown>): Promise<void> {
+  async pod(
+    namespace: string,
+    name: string,
+    spec: { node?: string; labels?: Record<string, string>; serviceAccount?: string; image?: string },
+    status: Record<string, unknown>,
+  ): Promise<void> {
     const path = `/api/v1/namespaces/${namespace}/pods`;
     const body = {
       metadata: { name, labels: spec.labels ?? {} },
-      spec: { ...(spec.node ? { nodeName: spec.node } : {}), serviceAccountName: spec.serviceAccount ?? 'default', containers: [{ name: 'app', image: spec.image ?? 'example.invalid/app:1' }] },
+      spec: {
+        ...(spec.node ? { nodeName: spec.node } : {}),
+        serviceAccountName: spec.serviceAccount ?? 'default',
+        containers: [{ name: 'app', image: spec.image ?? 'example.invalid/app:1' }],
+      },
     };
     const created = (await this.post(path, body)) as Record<string, unknown>;
     await this.http.request({ method: 'PUT', path: `${path}/${name}/status`, body: { ...created, status } });
@@ -69,8 +87,14 @@ export class World {
 
   /** Everything a healthy pod needs, minus what `b` breaks. Returns the pod's name. */
   async build(b: Breakage = {}, now = Date.now()): Promise<string> {
-    for (const ns of [this.namespace, this.system, this.other]) await createTestNamespace(envtestKubeConfig(), ns);
-    await this.post('/api/v1/nodes', { metadata: { name: this.node }, spec: { providerID: `azure:///subscriptions/${SUB}/resourceGroups/nodes/providers/Microsoft.Compute/virtualMachineScaleSets/${b.pool ?? 'pool'}/virtualMachines/0` } }).catch(() => undefined);
+    for (const ns of [this.namespace, this.system, this.other])
+      await createTestNamespace(envtestKubeConfig(), ns);
+    await this.post('/api/v1/nodes', {
+      metadata: { name: this.node },
+      spec: {
+        providerID: `azure:///subscriptions/${SUB}/resourceGroups/nodes/providers/Microsoft.Compute/virtualMachineScaleSets/${b.pool ?? 'pool'}/virtualMachines/0`,
+      },
+    }).catch(() => undefined);
     await this.mic(b, now);
     await this.nmi(b);
     return this.app(b, now);
@@ -80,32 +104,68 @@ export class World {
     const args = [`--forceNamespaced=${b.forceNamespaced ? 'true' : 'false'}`];
     await this.post(`/apis/apps/v1/namespaces/${this.system}/deployments`, {
       metadata: { name: 'pod-identity-mic' },
-      spec: { selector: { matchLabels: { app: 'mic' } }, template: { metadata: { labels: { app: 'mic' } }, spec: { containers: [{ name: 'mic', image: 'ghcr.io/pod-identity/mic:1.2.3', args }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'mic' } },
+        template: {
+          metadata: { labels: { app: 'mic' } },
+          spec: { containers: [{ name: 'mic', image: 'ghcr.io/pod-identity/mic:1.2.3', args }] },
+        },
+      },
     });
     if (b.lease === 'missing') return;
     const renewed = b.lease === 'stale' ? now - 120_000 : now - 2_000;
     await this.post(`/apis/coordination.k8s.io/v1/namespaces/${this.system}/leases`, {
       metadata: { name: 'aad-pod-identity-mic' },
-      spec: { holderIdentity: 'pod-identity-mic-7d9f-abcde', leaseDurationSeconds: 15, acquireTime: micro(now - 600_000), renewTime: micro(renewed) },
+      spec: {
+        holderIdentity: 'pod-identity-mic-7d9f-abcde',
+        leaseDurationSeconds: 15,
+        acquireTime: micro(now - 600_000),
+        renewTime: micro(renewed),
+      },
     });
   }
 
   private async nmi(b: Breakage): Promise<void> {
     if (b.nmi === 'missing') return;
     const ready = b.nmi === 'not-ready' ? 'False' : 'True';
-    await this.pod(this.system, `pod-identity-nmi-${this.node.slice(-6)}`, { node: this.node, labels: { 'app.kubernetes.io/component': 'nmi' }, image: 'ghcr.io/pod-identity/nmi:1.2.3' }, { phase: 'Running', conditions: [{ type: 'Ready', status: ready }] });
+    await this.pod(
+      this.system,
+      `pod-identity-nmi-${this.node.slice(-6)}`,
+      {
+        node: this.node,
+        labels: { 'app.kubernetes.io/component': 'nmi' },
+        image: 'ghcr.io/pod-identity/nmi:1.2.3',
+      },
+      { phase: 'Running', conditions: [{ type: 'Ready', status: ready }] },
+    );
   }
 
   private async app(b: Breakage, now: number): Promise<string> {
     const pod = 'web';
     const bindingNs = b.bindingNamespace === 'other' ? this.other : this.namespace;
-    await this.custom(bindingNs, 'AzureIdentity', { metadata: { name: 'web-id' }, spec: { type: 0, resourceID: resourceIdOf('web-id'), clientID: CLIENT_ID, ...(b.federated ? { backend: 'Federated' } : {}) } });
-    const binding = { metadata: { name: 'web-binding' }, spec: { azureIdentity: b.bindingIdentity ?? 'web-id', selector: b.bindingSelector ?? this.selector } };
+    await this.custom(bindingNs, 'AzureIdentity', {
+      metadata: { name: 'web-id' },
+      spec: {
+        type: 0,
+        resourceID: resourceIdOf('web-id'),
+        clientID: CLIENT_ID,
+        ...(b.federated ? { backend: 'Federated' } : {}),
+      },
+    });
+    const binding = {
+      metadata: { name: 'web-binding' },
+      spec: { azureIdentity: b.bindingIdentity ?? 'web-id', selector: b.bindingSelector ?? this.selector },
+    };
     await this.custom(bindingNs, 'AzureIdentityBinding', binding);
-    if (b.exception) await this.custom(this.namespace, 'AzurePodIdentityException', { metadata: { name: 'skip-web' }, spec: { podLabels: { app: 'web' } } });
+    if (b.exception)
+      await this.custom(this.namespace, 'AzurePodIdentityException', {
+        metadata: { name: 'skip-web' },
+        spec: { podLabels: { app: 'web' } },
+      });
     if (b.noPod) return pod;
     await this.appPod(pod, b);
-    if (b.assigned !== null) await this.assigned(pod, bindingNs, binding, b.assigned ?? { status: 'Assigned' }, now);
+    if (b.assigned !== null)
+      await this.assigned(pod, bindingNs, binding, b.assigned ?? { status: 'Assigned' }, now);
     await this.micEvent(pod, now);
     return pod;
   }
@@ -126,25 +186,52 @@ export class World {
   private async appPod(pod: string, b: Breakage): Promise<void> {
     const labels = { app: 'web', ...(b.noLabel ? {} : { aadpodidbinding: this.selector }) };
     const node = b.podNode === null ? undefined : (b.podNode ?? this.node);
-    await this.pod(this.namespace, pod, { node, labels, serviceAccount: 'default' }, { phase: b.podPhase ?? 'Running' });
+    await this.pod(
+      this.namespace,
+      pod,
+      { node, labels, serviceAccount: 'default' },
+      { phase: b.podPhase ?? 'Running' },
+    );
   }
 
-  private async assigned(pod: string, bindingNs: string, binding: Record<string, unknown>, st: { status: string; reason?: string; message?: string }, now: number): Promise<void> {
+  private async assigned(
+    pod: string,
+    bindingNs: string,
+    binding: Record<string, unknown>,
+    st: { status: string; reason?: string; message?: string },
+    now: number,
+  ): Promise<void> {
     await this.custom(this.namespace, 'AzureAssignedIdentity', {
       metadata: { name: `${pod}-${this.namespace}-web-id` },
       spec: {
         pod,
         podNamespace: this.namespace,
         nodename: this.node,
-        azureIdentityRef: { apiVersion: API_VERSION, kind: 'AzureIdentity', metadata: { name: 'web-id', namespace: bindingNs }, spec: { type: 0, resourceID: resourceIdOf('web-id'), clientID: CLIENT_ID } },
-        azureBindingRef: { apiVersion: API_VERSION, kind: 'AzureIdentityBinding', ...binding, metadata: { name: 'web-binding', namespace: bindingNs } },
+        azureIdentityRef: {
+          apiVersion: API_VERSION,
+          kind: 'AzureIdentity',
+          metadata: { name: 'web-id', namespace: bindingNs },
+          spec: { type: 0, resourceID: resourceIdOf('web-id'), clientID: CLIENT_ID },
+        },
+        azureBindingRef: {
+          apiVersion: API_VERSION,
+          kind: 'AzureIdentityBinding',
+          ...binding,
+          metadata: { name: 'web-binding', namespace: bindingNs },
+        },
       },
-      status: { status: st.status, reason: st.reason, message: st.message, lastTransitionTime: seconds(now - 180_000) },
+      status: {
+        status: st.status,
+        reason: st.reason,
+        message: st.message,
+        lastTransitionTime: seconds(now - 180_000),
+      },
     });
   }
 
   async cleanup(): Promise<void> {
-    for (const ns of [this.namespace, this.system, this.other]) await this.http.request({ method: 'DELETE', path: `/api/v1/namespaces/${ns}` }).catch(() => undefined);
+    for (const ns of [this.namespace, this.system, this.other])
+      await this.http.request({ method: 'DELETE', path: `/api/v1/namespaces/${ns}` }).catch(() => undefined);
     await this.http.request({ method: 'DELETE', path: `/api/v1/nodes/${this.node}` }).catch(() => undefined);
     this.http.close();
   }

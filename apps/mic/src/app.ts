@@ -1,9 +1,28 @@
 // Assembles MIC from a validated configuration: Kubernetes and ARM clients, leader election, the
 // controller, metrics and probes. main.ts calls it with real inputs; integration tests call it in-process.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ComputeIdentityClient, createArmCredential, FederatedCredentialClient, type ComputeIdentityPort } from '@pod-identity/azure-arm';
-import { crdClients, EventRecorder, HttpEventSink, HttpLeaseStore, KubeHttp, LeaderElector } from '@pod-identity/kube';
-import { createMetricsRegistry, startProbeServers, systemClock, type Clock, type Logger, type Registry } from '@pod-identity/platform';
+import {
+  ComputeIdentityClient,
+  createArmCredential,
+  FederatedCredentialClient,
+  type ComputeIdentityPort,
+} from '@pod-identity/azure-arm';
+import {
+  crdClients,
+  EventRecorder,
+  HttpEventSink,
+  HttpLeaseStore,
+  KubeHttp,
+  LeaderElector,
+} from '@pod-identity/kube';
+import {
+  createMetricsRegistry,
+  startProbeServers,
+  systemClock,
+  type Clock,
+  type Logger,
+  type Registry,
+} from '@pod-identity/platform';
 import type { MicConfig } from './config/config';
 import { MicController } from './controller';
 import { ReloadingComputePort } from './azure/reloading-arm';
@@ -26,7 +45,12 @@ export interface MicRuntime {
   readonly arm?: ComputeIdentityPort;
 }
 
-export function buildFederatedClient(config: MicConfig, metrics: MicMetrics, version: string, caPem?: string): FederatedCredentialClient {
+export function buildFederatedClient(
+  config: MicConfig,
+  metrics: MicMetrics,
+  version: string,
+  caPem?: string,
+): FederatedCredentialClient {
   const { credential } = createArmCredential(config.cloud, config.environment, caPem);
   return new FederatedCredentialClient({
     credential,
@@ -55,7 +79,12 @@ export interface MicHandle {
   abandon(): Promise<void>;
 }
 
-export function buildArmClient(config: MicConfig, metrics: MicMetrics, version: string, caPem?: string): ComputeIdentityClient {
+export function buildArmClient(
+  config: MicConfig,
+  metrics: MicMetrics,
+  version: string,
+  caPem?: string,
+): ComputeIdentityClient {
   const { credential } = createArmCredential(config.cloud, config.environment, caPem);
   return new ComputeIdentityClient({
     credential,
@@ -74,9 +103,19 @@ export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
   const registry = createMetricsRegistry({ processMetrics: true, processMetricsPrefix: 'mic_' });
   const metrics = new MicMetrics(registry);
   const http = new KubeHttp(runtime.kubeConfig, { userAgent: `pod-identity-mic/${runtime.version}` });
-  const arm = new ReloadingComputePort(runtime.arm ?? buildArmClient(config, metrics, runtime.version, runtime.caPem));
-  const federatedPort = new ReloadingFederatedPort(buildFederatedClient(config, metrics, runtime.version, runtime.caPem));
-  const recorder = new EventRecorder({ sink: new HttpEventSink(http), component: 'pod-identity-mic', instance: config.leaderElection.instance, clock, logger });
+  const arm = new ReloadingComputePort(
+    runtime.arm ?? buildArmClient(config, metrics, runtime.version, runtime.caPem),
+  );
+  const federatedPort = new ReloadingFederatedPort(
+    buildFederatedClient(config, metrics, runtime.version, runtime.caPem),
+  );
+  const recorder = new EventRecorder({
+    sink: new HttpEventSink(http),
+    component: 'pod-identity-mic',
+    instance: config.leaderElection.instance,
+    clock,
+    logger,
+  });
   const clients = crdClients(http, 'pod-identity-mic');
   const controller = new MicController({
     http,
@@ -94,7 +133,11 @@ export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
       defaultResourceGroup: config.cloud.resourceGroup,
       defaultBackend: config.federation.defaultBackend,
     },
-    federation: { port: federatedPort, ledger: new ConfigMapFederatedLedger(http, config.podNamespace, config.ledgerPrefix), settings: config.federation },
+    federation: {
+      port: federatedPort,
+      ledger: new ConfigMapFederatedLedger(http, config.podNamespace, config.ledgerPrefix),
+      settings: config.federation,
+    },
     immutable: { clientIds: new Set(config.immutableClientIds) },
     tuning: config.tuning,
   });

@@ -4,7 +4,15 @@ import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeConfigOrHint } from '@pod-identity/kube';
-import { createLogger, FlagError, formatHelp, KLOG_FLAGS, parseFlags, redactClientId, type MainInput } from '@pod-identity/platform';
+import {
+  createLogger,
+  FlagError,
+  formatHelp,
+  KLOG_FLAGS,
+  parseFlags,
+  redactClientId,
+  type MainInput,
+} from '@pod-identity/platform';
 import { startMic } from './app';
 import { buildConfig, type MicConfig } from './config/config';
 import { watchCloudConfig } from './config/cloud-watch';
@@ -26,7 +34,11 @@ function describeConfig(config: MicConfig): Record<string, unknown> {
     subscriptionId: config.cloud.subscriptionId,
     resourceGroup: config.cloud.resourceGroup,
     auth: config.cloud.useManagedIdentityExtension ? 'managed identity' : 'service principal',
-    clientId: redactClientId(config.cloud.useManagedIdentityExtension ? config.cloud.userAssignedIdentityID : config.cloud.aadClientId),
+    clientId: redactClientId(
+      config.cloud.useManagedIdentityExtension
+        ? config.cloud.userAssignedIdentityID
+        : config.cloud.aadClientId,
+    ),
     immutableClientIds: config.immutableClientIds.map((c) => redactClientId(c)),
     leaderElection: config.leaderElection,
     tuning: config.tuning,
@@ -68,7 +80,12 @@ function configure(input: CliInput): Configured | number {
   }
   let config: MicConfig;
   try {
-    config = buildConfig({ values: parsed.values, env: input.env, readFile: (p) => readFileSync(p, 'utf8'), hostname: hostname() });
+    config = buildConfig({
+      values: parsed.values,
+      env: input.env,
+      readFile: (p) => readFileSync(p, 'utf8'),
+      hostname: hostname(),
+    });
   } catch (err) {
     console.error((err as Error).message);
     return 2;
@@ -78,7 +95,12 @@ function configure(input: CliInput): Configured | number {
     console.error(kubeConfig);
     return 2;
   }
-  return { config, kubeConfig, warnings: parsed.warnings, enableProfile: Boolean(parsed.values.enableProfile) };
+  return {
+    config,
+    kubeConfig,
+    warnings: parsed.warnings,
+    enableProfile: Boolean(parsed.values.enableProfile),
+  };
 }
 
 /** Runs MIC until asked to stop; returns the exit code. */

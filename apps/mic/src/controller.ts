@@ -51,7 +51,11 @@ export interface ControllerDeps {
   readonly immutable: ImmutableIdentities;
   readonly tuning: ControllerTuning;
   /** The federated backend (docs/adr/0010): its ARM port, ledger and settings. */
-  readonly federation: { readonly port: FederatedCredentialPort; readonly ledger: FederatedLedger; readonly settings: FederationSettings };
+  readonly federation: {
+    readonly port: FederatedCredentialPort;
+    readonly ledger: FederatedLedger;
+    readonly settings: FederationSettings;
+  };
 }
 
 export class MicController {
@@ -166,18 +170,35 @@ export class MicController {
     const started = deps.clock.now();
     const applier = this.applier as Applier;
     const federated = this.federated as FederatedApplier;
-    const snapshot: Snapshot = { ...world.snapshot(deps.settings), owedReleases: applier.owedReleases(), federatedReady: federated.ready() };
+    const snapshot: Snapshot = {
+      ...world.snapshot(deps.settings),
+      owedReleases: applier.owedReleases(),
+      federatedReady: federated.ready(),
+    };
     const plan = planSync(snapshot, { driftCheck: kind === 'drift' });
     this.report(plan.warnings);
-    const index = new Map<string, AzureAssignedIdentity>(snapshot.assigned.map((a) => [refKey(objectRef(a)), a]));
+    const index = new Map<string, AzureAssignedIdentity>(
+      snapshot.assigned.map((a) => [refKey(objectRef(a)), a]),
+    );
     for (const c of plan.creates) index.set(refKey(objectRef(c.object)), c.object);
     for (const u of plan.updates) index.set(refKey(objectRef(u.object)), u.object);
     const report = await applier.apply(plan, (ref) => index.get(refKey(ref)), signal);
-    if (!signal.aborted) await federated.apply(plan.federated, (ref) => index.get(refKey(ref)), kind === 'drift');
+    if (!signal.aborted)
+      await federated.apply(plan.federated, (ref) => index.get(refKey(ref)), kind === 'drift');
     this.firstSyncDone = true;
     this.observe(kind, snapshot.assigned, started, report.kubeErrors);
     if (this.hasWork(plan)) {
-      deps.logger.debug({ kind, creates: plan.creates.length, updates: plan.updates.length, deletes: plan.deletes.length, targets: plan.targets.length, ...report }, 'sync applied');
+      deps.logger.debug(
+        {
+          kind,
+          creates: plan.creates.length,
+          updates: plan.updates.length,
+          deletes: plan.deletes.length,
+          targets: plan.targets.length,
+          ...report,
+        },
+        'sync applied',
+      );
     }
   }
 
@@ -185,7 +206,12 @@ export class MicController {
     return plan.creates.length + plan.updates.length + plan.deletes.length + plan.targets.length > 0;
   }
 
-  private observe(kind: SyncKind, assigned: readonly AzureAssignedIdentity[], started: number, kubeErrors: number): void {
+  private observe(
+    kind: SyncKind,
+    assigned: readonly AzureAssignedIdentity[],
+    started: number,
+    kubeErrors: number,
+  ): void {
     const { metrics } = this.deps;
     metrics.syncs.inc({ kind, result: kubeErrors > 0 ? 'partial' : 'ok' });
     metrics.syncDuration.observe({ kind }, (this.deps.clock.now() - started) / 1000);
@@ -211,13 +237,16 @@ export class MicController {
     const applier = this.applier;
     if (applier) {
       const grace = new AbortController();
-      const timeout = this.deps.clock.sleep(this.deps.tuning.shutdownGraceMs, grace.signal).catch((err: unknown) => {
-        if (!isSleepAborted(err)) throw err;
-      });
+      const timeout = this.deps.clock
+        .sleep(this.deps.tuning.shutdownGraceMs, grace.signal)
+        .catch((err: unknown) => {
+          if (!isSleepAborted(err)) throw err;
+        });
       const federated = this.federated;
       await Promise.race([Promise.all([applier.idle(), federated?.idle()]), timeout]);
       grace.abort();
-      if (applier.busy || federated?.busy) this.deps.logger.warn('stopping with ARM operations still running; the next leader resumes them');
+      if (applier.busy || federated?.busy)
+        this.deps.logger.warn('stopping with ARM operations still running; the next leader resumes them');
       applier.close();
       federated?.close();
     }

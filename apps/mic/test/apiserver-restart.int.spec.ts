@@ -1,6 +1,11 @@
 // The apiserver goes away and comes back: MIC's informers re-list and re-watch, and it keeps working.
 // This file starts its own control plane so that restarting it disturbs no other file.
-import { createTestNamespace, installCrds, startControlPlane, type ControlPlane } from '@pod-identity/envtest';
+import {
+  createTestNamespace,
+  installCrds,
+  startControlPlane,
+  type ControlPlane,
+} from '@pod-identity/envtest';
 import type { MicHandle } from '../src/app';
 import {
   baseSeed,
@@ -38,7 +43,9 @@ describe('MIC across an apiserver restart', () => {
       namespace,
       baseSeed({
         userAssignedIdentities: [seedIdentity('r-id')],
-        virtualMachineScaleSets: [{ subscription: SUB, resourceGroup: NODE_RG, name: 'pool-r', instances: 1 }],
+        virtualMachineScaleSets: [
+          { subscription: SUB, resourceGroup: NODE_RG, name: 'pool-r', instances: 1 },
+        ],
       }),
     );
     await createNode(env, 'r-n0', `azure://${vmssId('pool-r')}/virtualMachines/0`);
@@ -56,10 +63,17 @@ describe('MIC across an apiserver restart', () => {
 
   it('keeps assigning after the apiserver restarted', async () => {
     await createPod(env, 'before', 'r-n0', 'r');
-    await eventually('before Assigned', async () => (await listAssigned(env)).find((a) => a.pod === 'before')?.status === 'Assigned');
+    await eventually(
+      'before Assigned',
+      async () => (await listAssigned(env)).find((a) => a.pod === 'before')?.status === 'Assigned',
+    );
     await plane.restartApiServer();
     await createPod(env, 'after', 'r-n0', 'r');
-    await eventually('after Assigned', async () => (await listAssigned(env)).find((a) => a.pod === 'after')?.status === 'Assigned', 60_000);
+    await eventually(
+      'after Assigned',
+      async () => (await listAssigned(env)).find((a) => a.pod === 'after')?.status === 'Assigned',
+      60_000,
+    );
     expect(identitiesOn(env, vmssId('pool-r'))).toContain(identityId('r-id').toLowerCase());
   });
 });

@@ -1,6 +1,6 @@
 // The core path against a real apiserver and the Azure emulator: assignment, VMSS-wide reference
 // counting with no extra PATCH, removal, and identities MIC must never remove.
- 
+
 import { installCrds, testNamespace } from '@pod-identity/envtest';
 import { createLogger } from '@pod-identity/platform';
 import type { MicHandle } from '../src/app';
@@ -52,15 +52,33 @@ describe('MIC core path', () => {
           seedIdentity('kubelet', NODE_RG),
         ],
         virtualMachineScaleSets: [
-          { subscription: SUB, resourceGroup: NODE_RG, name: VMSS, instances: 3, identity: { userAssigned: [`/subscriptions/${SUB}/resourceGroups/${NODE_RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kubelet`, identityId('pre-id')] } },
+          {
+            subscription: SUB,
+            resourceGroup: NODE_RG,
+            name: VMSS,
+            instances: 3,
+            identity: {
+              userAssigned: [
+                `/subscriptions/${SUB}/resourceGroups/${NODE_RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kubelet`,
+                identityId('pre-id'),
+              ],
+            },
+          },
         ],
       }),
     );
     for (const i of [0, 1, 2]) await createNode(env, `${ns.name}-n${i}`, providerID(i));
     await createIdentity(env, 'app-id', uaiSpec('app-id'));
     await createBinding(env, 'app-binding', { azureIdentity: 'app-id', selector: 'app' });
-    const logger = createLogger({ name: 'mic', level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
-    mic = await startMicFor(env, { logger, flags: [`--immutable-user-msis=${clientIdOf('immutable-id').toUpperCase()}`, '--log-level=debug'] });
+    const logger = createLogger({
+      name: 'mic',
+      level: 'debug',
+      destination: { write: (line: string) => void logLines.push(line) },
+    });
+    mic = await startMicFor(env, {
+      logger,
+      flags: [`--immutable-user-msis=${clientIdOf('immutable-id').toUpperCase()}`, '--log-level=debug'],
+    });
     await eventually('MIC active', () => mic.isActive());
   });
 
@@ -96,7 +114,10 @@ describe('MIC core path', () => {
     await eventually('web-0 object gone', async () => (await assignedOf('web-0')) === undefined);
     expect(identitiesOn(env, vmssId(VMSS))).toContain(identityId('app-id').toLowerCase());
     await deletePod(env, 'web-1');
-    await eventually('identity removed from the VMSS', () => !identitiesOn(env, vmssId(VMSS)).includes(identityId('app-id').toLowerCase()));
+    await eventually(
+      'identity removed from the VMSS',
+      () => !identitiesOn(env, vmssId(VMSS)).includes(identityId('app-id').toLowerCase()),
+    );
     await eventually('no assigned identities left', async () => (await listAssigned(env)).length === 0);
   });
 
@@ -108,8 +129,14 @@ describe('MIC core path', () => {
     const before = await writesTo(env, vmssId(VMSS));
     const started = Date.now();
     await createPod(env, 'keeper', `${ns.name}-n2`, 'pre');
-    await eventually('both assignments Assigned', async () => (await listAssigned(env)).filter((a) => a.pod === 'keeper' && a.status === 'Assigned').length === 2);
-    process.stdout.write(`pod creation to Assigned, warm, one PATCH (emulator latency 0): ${Date.now() - started} ms\n`);
+    await eventually(
+      'both assignments Assigned',
+      async () =>
+        (await listAssigned(env)).filter((a) => a.pod === 'keeper' && a.status === 'Assigned').length === 2,
+    );
+    process.stdout.write(
+      `pod creation to Assigned, warm, one PATCH (emulator latency 0): ${Date.now() - started} ms\n`,
+    );
     // pre-id was already there: only immutable-id needed a PATCH.
     expect((await writesTo(env, vmssId(VMSS))) - before).toBe(1);
     await deletePod(env, 'keeper');

@@ -66,7 +66,14 @@ export async function startCountingProxy(kc: KubeConfig): Promise<CountingProxy>
     // Plain http on loopback: client-node accepts an http server only with skipTLSVerify (there is no TLS).
     clusters: [{ name: 'counting-proxy', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
     users: user ? [user] : [],
-    contexts: [{ name: 'counting-proxy', cluster: 'counting-proxy', user: user?.name ?? '', namespace: context?.namespace }],
+    contexts: [
+      {
+        name: 'counting-proxy',
+        cluster: 'counting-proxy',
+        user: user?.name ?? '',
+        namespace: context?.namespace,
+      },
+    ],
     currentContext: 'counting-proxy',
   });
   return {

@@ -1,6 +1,11 @@
 // etcd goes away in the middle of a sync and comes back: MIC's writes and watches fail for a while, then
 // it converges without losing the identity a running pod uses. Own control plane (disturbs no other file).
-import { createTestNamespace, installCrds, startControlPlane, type ControlPlane } from '@pod-identity/envtest';
+import {
+  createTestNamespace,
+  installCrds,
+  startControlPlane,
+  type ControlPlane,
+} from '@pod-identity/envtest';
 import { Tally } from '@pod-identity/security-tests';
 import type { MicHandle } from '../src/app';
 import {
@@ -42,7 +47,9 @@ describe('MIC across an etcd restart mid-sync', () => {
       namespace,
       baseSeed({
         userAssignedIdentities: [seedIdentity('e-id'), seedIdentity('e2-id')],
-        virtualMachineScaleSets: [{ subscription: SUB, resourceGroup: NODE_RG, name: 'pool-e', instances: 1 }],
+        virtualMachineScaleSets: [
+          { subscription: SUB, resourceGroup: NODE_RG, name: 'pool-e', instances: 1 },
+        ],
       }),
     );
     await createNode(env, 'e-n0', `azure://${vmssId('pool-e')}/virtualMachines/0`);
@@ -63,7 +70,10 @@ describe('MIC across an etcd restart mid-sync', () => {
 
   it('converges after etcd restarted in the middle of a sync; the running pod keeps its identity', async () => {
     await createPod(env, 'steady', 'e-n0', 'e');
-    await eventually('steady Assigned', async () => (await listAssigned(env)).find((a) => a.pod === 'steady')?.status === 'Assigned');
+    await eventually(
+      'steady Assigned',
+      async () => (await listAssigned(env)).find((a) => a.pod === 'steady')?.status === 'Assigned',
+    );
     let lost = 0;
     const watcher = setInterval(() => {
       if (!identitiesOn(env, vmssId('pool-e')).includes(identityId('e-id').toLowerCase())) lost++;
@@ -71,12 +81,24 @@ describe('MIC across an etcd restart mid-sync', () => {
     try {
       await env.emulator.control.setOptions({ operationDurationMs: { vmss: 1000 } });
       await createPod(env, 'mid-sync', 'e-n0', 'e2');
-      await eventually('the PATCH reached ARM', async () => ((await env.emulator.control.counters()).writes[vmssId('pool-e').toLowerCase()] ?? 0) >= 2);
+      await eventually(
+        'the PATCH reached ARM',
+        async () =>
+          ((await env.emulator.control.counters()).writes[vmssId('pool-e').toLowerCase()] ?? 0) >= 2,
+      );
       await plane.restartEtcd();
       await env.emulator.control.setOptions({ operationDurationMs: { vmss: 0 } });
-      await eventually('mid-sync Assigned', async () => (await listAssigned(env)).find((a) => a.pod === 'mid-sync')?.status === 'Assigned', 60_000);
+      await eventually(
+        'mid-sync Assigned',
+        async () => (await listAssigned(env)).find((a) => a.pod === 'mid-sync')?.status === 'Assigned',
+        60_000,
+      );
       await deletePod(env, 'mid-sync');
-      await eventually('e2-id removed after its last pod', () => !identitiesOn(env, vmssId('pool-e')).includes(identityId('e2-id').toLowerCase()), 60_000);
+      await eventually(
+        'e2-id removed after its last pod',
+        () => !identitiesOn(env, vmssId('pool-e')).includes(identityId('e2-id').toLowerCase()),
+        60_000,
+      );
     } finally {
       clearInterval(watcher);
     }

@@ -1,6 +1,6 @@
 // ARM misbehaving: one identity MIC may not assign must not block the others, and a 429's Retry-After
 // must hold MIC back.
- 
+
 import { installCrds, testNamespace } from '@pod-identity/envtest';
 import type { MicHandle } from '../src/app';
 import {
@@ -26,7 +26,8 @@ import {
 
 const ns = testNamespace('mic-faults');
 const LOCKED_RG = 'locked';
-const lockedId = (name: string): string => identityId(name).replace('/resourceGroups/identities/', `/resourceGroups/${LOCKED_RG}/`);
+const lockedId = (name: string): string =>
+  identityId(name).replace('/resourceGroups/identities/', `/resourceGroups/${LOCKED_RG}/`);
 
 describe('MIC under ARM faults', () => {
   let env: MicEnvironment;
@@ -38,7 +39,9 @@ describe('MIC under ARM faults', () => {
       ns.kubeConfig,
       ns.name,
       baseSeed({
-        subscriptions: [{ id: SUB, resourceGroups: [{ name: NODE_RG }, { name: 'identities' }, { name: LOCKED_RG }] }],
+        subscriptions: [
+          { id: SUB, resourceGroups: [{ name: NODE_RG }, { name: 'identities' }, { name: LOCKED_RG }] },
+        ],
         userAssignedIdentities: [seedIdentity('good'), seedIdentity('bad', LOCKED_RG), seedIdentity('slow')],
         virtualMachineScaleSets: [
           { subscription: SUB, resourceGroup: NODE_RG, name: 'pool-bad', instances: 1 },
@@ -67,7 +70,9 @@ describe('MIC under ARM faults', () => {
       const all = await listAssigned(env);
       const good = all.find((a) => a.identity === 'good');
       const bad = all.find((a) => a.identity === 'bad');
-      return good?.status === 'Assigned' && bad?.status === 'Created' && bad.reason === 'LinkedAuthorizationFailed';
+      return (
+        good?.status === 'Assigned' && bad?.status === 'Created' && bad.reason === 'LinkedAuthorizationFailed'
+      );
     });
     const bad = (await listAssigned(env)).find((a) => a.identity === 'bad');
     expect(bad?.message).toContain('Managed Identity Operator');
@@ -75,21 +80,49 @@ describe('MIC under ARM faults', () => {
 
     await eventually('a Warning event on the binding', async () => {
       const events = await env.core.listNamespacedEvent({ namespace: env.namespace });
-      return events.items.some((e) => e.involvedObject.kind === 'AzureIdentityBinding' && e.involvedObject.name === 'bad-binding' && e.reason === 'IdentityAssignmentFailed' && e.type === 'Warning');
+      return events.items.some(
+        (e) =>
+          e.involvedObject.kind === 'AzureIdentityBinding' &&
+          e.involvedObject.name === 'bad-binding' &&
+          e.reason === 'IdentityAssignmentFailed' &&
+          e.type === 'Warning',
+      );
     });
 
-    await env.emulator.seed({ roleAssignments: [{ principal: '44444444-4444-4444-4444-444444444444', role: 'Managed Identity Operator', scope: `/subscriptions/${SUB}/resourceGroups/${LOCKED_RG}` }] });
-    await eventually('bad Assigned after the grant', async () => (await listAssigned(env)).find((a) => a.identity === 'bad')?.status === 'Assigned', 30_000);
+    await env.emulator.seed({
+      roleAssignments: [
+        {
+          principal: '44444444-4444-4444-4444-444444444444',
+          role: 'Managed Identity Operator',
+          scope: `/subscriptions/${SUB}/resourceGroups/${LOCKED_RG}`,
+        },
+      ],
+    });
+    await eventually(
+      'bad Assigned after the grant',
+      async () => (await listAssigned(env)).find((a) => a.identity === 'bad')?.status === 'Assigned',
+      30_000,
+    );
     expect(identitiesOn(env, vmssId('pool-bad'))).toContain(lockedId('bad').toLowerCase());
   });
 
   it('honours Retry-After on a 429', async () => {
-    await env.emulator.control.addFault({ match: { service: 'arm', method: 'PATCH', resource: 'pool-429' }, action: { type: 'throttle', retryAfterSeconds: 2 }, times: 1 });
+    await env.emulator.control.addFault({
+      match: { service: 'arm', method: 'PATCH', resource: 'pool-429' },
+      action: { type: 'throttle', retryAfterSeconds: 2 },
+      times: 1,
+    });
     await createIdentity(env, 'slow', uaiSpec('slow'));
     await createBinding(env, 'slow-binding', { azureIdentity: 'slow', selector: 'slow' });
     await createPod(env, 'throttled', `${ns.name}-thr0`, 'slow');
-    await eventually('Assigned after the throttle', async () => (await listAssigned(env)).find((a) => a.pod === 'throttled')?.status === 'Assigned', 30_000);
-    const log = (await env.emulator.control.requests(1000)).filter((r) => r.service === 'arm' && (r.resource ?? '').toLowerCase().includes('pool-429'));
+    await eventually(
+      'Assigned after the throttle',
+      async () => (await listAssigned(env)).find((a) => a.pod === 'throttled')?.status === 'Assigned',
+      30_000,
+    );
+    const log = (await env.emulator.control.requests(1000)).filter(
+      (r) => r.service === 'arm' && (r.resource ?? '').toLowerCase().includes('pool-429'),
+    );
     const throttled = log.findIndex((r) => r.status === 429);
     expect(throttled).toBeGreaterThanOrEqual(0);
     const next = log[throttled + 1];

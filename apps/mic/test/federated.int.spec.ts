@@ -44,9 +44,15 @@ describe('MIC with federated identities', () => {
   let mic: MicHandle;
   const node = (): string => `${ns.name}-n0`;
   const subject = (sa: string, namespace = ns.name): string => `system:serviceaccount:${namespace}:${sa}`;
-  const credentials = (name: string) => [...(env.emulator.state.identity(identityId(name))?.federatedCredentials.values() ?? [])];
-  const subjectsOf = (name: string): string[] => credentials(name).map((c) => c.subject).sort();
-  const assignedOf = async (pod: string, namespace = ns.name) => (await listAssigned(env, namespace)).filter((a) => a.pod === pod);
+  const credentials = (name: string) => [
+    ...(env.emulator.state.identity(identityId(name))?.federatedCredentials.values() ?? []),
+  ];
+  const subjectsOf = (name: string): string[] =>
+    credentials(name)
+      .map((c) => c.subject)
+      .sort();
+  const assignedOf = async (pod: string, namespace = ns.name) =>
+    (await listAssigned(env, namespace)).filter((a) => a.pod === pod);
   const fedSpec = (name: string): Record<string, unknown> => ({ ...uaiSpec(name), backend: 'Federated' });
 
   async function serviceAccount(name: string, namespace = ns.name): Promise<void> {
@@ -58,8 +64,17 @@ describe('MIC with federated identities', () => {
     await createBinding(env, `${identity}-b`, { azureIdentity: identity, selector: identity });
   }
 
-  async function assignedObject(name: string, namespace = ns.name): Promise<{ metadata: { annotations?: Record<string, string> }; status?: { status?: string } }> {
-    return (await env.custom.getNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureassignedidentities', name })) as never;
+  async function assignedObject(
+    name: string,
+    namespace = ns.name,
+  ): Promise<{ metadata: { annotations?: Record<string, string> }; status?: { status?: string } }> {
+    return (await env.custom.getNamespacedCustomObject({
+      group: GROUP,
+      version: 'v1',
+      namespace,
+      plural: 'azureassignedidentities',
+      name,
+    })) as never;
   }
 
   async function warningEvents(reason: string, namespace = ns.name): Promise<string[]> {
@@ -68,21 +83,32 @@ describe('MIC with federated identities', () => {
   }
 
   async function startMic(flags: string[]): Promise<void> {
-    mic = await startMicFor(env, { flags: [`--oidc-issuer-url=${ISSUER}`, '--federated-credential-settle=0', ...flags] });
+    mic = await startMicFor(env, {
+      flags: [`--oidc-issuer-url=${ISSUER}`, '--federated-credential-settle=0', ...flags],
+    });
     await eventually('MIC active', () => mic.isActive());
   }
 
   beforeAll(async () => {
     await installCrds(ns.kubeConfig);
     await createTestNamespace(ns.kubeConfig, other);
-    const preexisting = Array.from({ length: 19 }, (_, i) => ({ name: `team-${i}`, issuer: ISSUER, subject: `system:serviceaccount:elsewhere:sa${i}` }));
+    const preexisting = Array.from({ length: 19 }, (_, i) => ({
+      name: `team-${i}`,
+      issuer: ISSUER,
+      subject: `system:serviceaccount:elsewhere:sa${i}`,
+    }));
     env = await setupEnvironment(
       ns.kubeConfig,
       ns.name,
       baseSeed({
         userAssignedIdentities: [
           seedIdentity('fed-a'),
-          { ...seedIdentity('fed-hand'), federatedCredentials: [{ name: 'made-by-hand', issuer: ISSUER, subject: `system:serviceaccount:${ns.name}:legacy` }] },
+          {
+            ...seedIdentity('fed-hand'),
+            federatedCredentials: [
+              { name: 'made-by-hand', issuer: ISSUER, subject: `system:serviceaccount:${ns.name}:legacy` },
+            ],
+          },
           { ...seedIdentity('fed-full'), federatedCredentials: preexisting },
           seedIdentity('fed-off'),
           seedIdentity('switch-id'),
@@ -103,22 +129,34 @@ describe('MIC with federated identities', () => {
   });
 
   it('the apiserver refuses the federated backend for a service principal (CEL rule)', async () => {
-    const refused = await createIdentity(env, 'sp-fed', { type: 1, clientID: clientIdOf('sp'), tenantID: 't', clientPassword: { name: 's' }, backend: 'Federated' }).catch((e: unknown) => e);
-    expect(String((refused as { body?: string }).body ?? refused)).toContain('spec.backend Federated is only for user-assigned identities');
+    const refused = await createIdentity(env, 'sp-fed', {
+      type: 1,
+      clientID: clientIdOf('sp'),
+      tenantID: 't',
+      clientPassword: { name: 's' },
+      backend: 'Federated',
+    }).catch((e: unknown) => e);
+    expect(String((refused as { body?: string }).body ?? refused)).toContain(
+      'spec.backend Federated is only for user-assigned identities',
+    );
   });
 
-  it('creates the credential for the pod\'s ServiceAccount, records it, marks the assignment Assigned, and writes to no VM/VMSS', async () => {
+  it("creates the credential for the pod's ServiceAccount, records it, marks the assignment Assigned, and writes to no VM/VMSS", async () => {
     const vmssWrites = await writesTo(env, vmssId(VMSS));
     await bound('fed-a');
     await createPod(env, 'web', node(), 'fed-a', 'reader');
     await eventually('Assigned', async () => (await assignedOf('web'))[0]?.status === 'Assigned');
     expect(subjectsOf('fed-a')).toEqual([subject('reader')]);
     const name = federatedCredentialName(ISSUER, ns.name, 'reader');
-    expect(credentials('fed-a')).toEqual([{ name, issuer: ISSUER, subject: subject('reader'), audiences: AUD }]);
+    expect(credentials('fed-a')).toEqual([
+      { name, issuer: ISSUER, subject: subject('reader'), audiences: AUD },
+    ]);
     const [assigned] = await assignedOf('web');
     const object = await assignedObject(assigned?.name ?? '');
     expect(object.metadata.annotations).toEqual({ [IDENTITY_BACKEND_ANNOTATION]: 'Federated' });
-    const ledger = await env.admin.makeApiClient(CoreV1Api).readNamespacedConfigMap({ namespace: ns.name, name: 'pod-identity-mic-ledger-federated' });
+    const ledger = await env.admin
+      .makeApiClient(CoreV1Api)
+      .readNamespacedConfigMap({ namespace: ns.name, name: 'pod-identity-mic-ledger-federated' });
     expect(Object.values(ledger.data ?? {})).toEqual([`${identityId('fed-a').toLowerCase()}\n${name}`]);
     expect(await writesTo(env, vmssId(VMSS))).toBe(vmssWrites);
     expect(identitiesOn(env, vmssId(VMSS))).not.toContain(identityId('fed-a').toLowerCase());
@@ -127,7 +165,12 @@ describe('MIC with federated identities', () => {
   it('a second pod of the ServiceAccount needs no new credential; another ServiceAccount gets its own', async () => {
     await createPod(env, 'web-2', node(), 'fed-a', 'reader');
     await createPod(env, 'web-3', node(), 'fed-a', 'writer');
-    await eventually('both Assigned', async () => (await assignedOf('web-2'))[0]?.status === 'Assigned' && (await assignedOf('web-3'))[0]?.status === 'Assigned');
+    await eventually(
+      'both Assigned',
+      async () =>
+        (await assignedOf('web-2'))[0]?.status === 'Assigned' &&
+        (await assignedOf('web-3'))[0]?.status === 'Assigned',
+    );
     expect(subjectsOf('fed-a')).toEqual([subject('reader'), subject('writer')]);
   });
 
@@ -135,33 +178,64 @@ describe('MIC with federated identities', () => {
     await bound('fed-hand');
     await createPod(env, 'old-app', node(), 'fed-hand', 'legacy');
     await createPod(env, 'new-app', node(), 'fed-hand', 'late');
-    await eventually('Assigned', async () => (await assignedOf('old-app'))[0]?.status === 'Assigned' && (await assignedOf('new-app'))[0]?.status === 'Assigned');
-    expect(credentials('fed-hand').map((c) => c.name).sort()).toEqual([federatedCredentialName(ISSUER, ns.name, 'late'), 'made-by-hand'].sort());
+    await eventually(
+      'Assigned',
+      async () =>
+        (await assignedOf('old-app'))[0]?.status === 'Assigned' &&
+        (await assignedOf('new-app'))[0]?.status === 'Assigned',
+    );
+    expect(
+      credentials('fed-hand')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual([federatedCredentialName(ISSUER, ns.name, 'late'), 'made-by-hand'].sort());
     await deletePod(env, 'old-app');
     await deletePod(env, 'new-app');
-    await eventually('assignments gone', async () => (await assignedOf('old-app')).length + (await assignedOf('new-app')).length === 0);
-    await eventually('MIC\'s credential deleted', () => credentials('fed-hand').length === 1);
+    await eventually(
+      'assignments gone',
+      async () => (await assignedOf('old-app')).length + (await assignedOf('new-app')).length === 0,
+    );
+    await eventually("MIC's credential deleted", () => credentials('fed-hand').length === 1);
     expect(credentials('fed-hand').map((c) => c.name)).toEqual(['made-by-hand']);
   });
 
-  it('respects Azure\'s 20 per identity: the 21st ServiceAccount waits with a clear status and a Warning Event', async () => {
+  it("respects Azure's 20 per identity: the 21st ServiceAccount waits with a clear status and a Warning Event", async () => {
     await bound('fed-full');
     await createPod(env, 'pa', node(), 'fed-full', 'a');
     await eventually('first Assigned', async () => (await assignedOf('pa'))[0]?.status === 'Assigned');
     await createPod(env, 'pb', node(), 'fed-full', 'b');
-    await eventually('limit reported', async () => (await assignedOf('pb'))[0]?.reason === 'FederatedCredentialLimit');
+    await eventually(
+      'limit reported',
+      async () => (await assignedOf('pb'))[0]?.reason === 'FederatedCredentialLimit',
+    );
     const [waiting] = await assignedOf('pb');
-    expect(waiting).toMatchObject({ status: 'Created', message: expect.stringContaining("has 20 federated identity credentials, Azure's limit is 20") });
+    expect(waiting).toMatchObject({
+      status: 'Created',
+      message: expect.stringContaining("has 20 federated identity credentials, Azure's limit is 20"),
+    });
     expect(credentials('fed-full')).toHaveLength(20);
-    await eventually('Warning Event', async () => (await warningEvents('FederatedCredentialLimit')).length > 0);
+    await eventually(
+      'Warning Event',
+      async () => (await warningEvents('FederatedCredentialLimit')).length > 0,
+    );
   });
 
   it('creates nothing for a pod of another namespace (non-namespaced binding) and says why', async () => {
     await env.core.createNamespacedPod({
       namespace: other,
-      body: { metadata: { name: 'outsider', labels: { aadpodidbinding: 'fed-a' } }, spec: { nodeName: node(), serviceAccountName: 'reader', containers: [{ name: 'app', image: 'example.invalid/app:1' }] } },
+      body: {
+        metadata: { name: 'outsider', labels: { aadpodidbinding: 'fed-a' } },
+        spec: {
+          nodeName: node(),
+          serviceAccountName: 'reader',
+          containers: [{ name: 'app', image: 'example.invalid/app:1' }],
+        },
+      },
     });
-    await eventually('reason recorded', async () => (await assignedOf('outsider', other))[0]?.reason === 'FederatedSubjectOutsideNamespace');
+    await eventually(
+      'reason recorded',
+      async () => (await assignedOf('outsider', other))[0]?.reason === 'FederatedSubjectOutsideNamespace',
+    );
     expect((await assignedOf('outsider', other))[0]?.status).toBe('Created');
     expect(subjectsOf('fed-a')).not.toContain(subject('reader', other));
   });
@@ -169,7 +243,12 @@ describe('MIC with federated identities', () => {
   it('switching an identity from the VM backend to federation: Assigned throughout, then the identity leaves the VMSS', async () => {
     await bound('switch-id', { ...uaiSpec('switch-id'), backend: 'VM' });
     await createPod(env, 'switcher', node(), 'switch-id', 'switcher');
-    await eventually('on the VMSS and Assigned', async () => (await assignedOf('switcher'))[0]?.status === 'Assigned' && identitiesOn(env, vmssId(VMSS)).includes(identityId('switch-id').toLowerCase()));
+    await eventually(
+      'on the VMSS and Assigned',
+      async () =>
+        (await assignedOf('switcher'))[0]?.status === 'Assigned' &&
+        identitiesOn(env, vmssId(VMSS)).includes(identityId('switch-id').toLowerCase()),
+    );
     const [before] = await assignedOf('switcher');
     const seen = new Set<string>();
     let polling = true;
@@ -180,11 +259,24 @@ describe('MIC with federated identities', () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
-    await env.custom.patchNamespacedCustomObject(
-      { group: GROUP, version: 'v1', namespace: ns.name, plural: 'azureidentities', name: 'switch-id', body: [{ op: 'replace', path: '/spec/backend', value: 'Federated' }] },
+    await env.custom.patchNamespacedCustomObject({
+      group: GROUP,
+      version: 'v1',
+      namespace: ns.name,
+      plural: 'azureidentities',
+      name: 'switch-id',
+      body: [{ op: 'replace', path: '/spec/backend', value: 'Federated' }],
+    });
+    await eventually(
+      'federated',
+      async () =>
+        (await assignedObject(before?.name ?? '')).metadata.annotations?.[IDENTITY_BACKEND_ANNOTATION] ===
+        'Federated',
     );
-    await eventually('federated', async () => (await assignedObject(before?.name ?? '')).metadata.annotations?.[IDENTITY_BACKEND_ANNOTATION] === 'Federated');
-    await eventually('identity removed from the VMSS', () => !identitiesOn(env, vmssId(VMSS)).includes(identityId('switch-id').toLowerCase()));
+    await eventually(
+      'identity removed from the VMSS',
+      () => !identitiesOn(env, vmssId(VMSS)).includes(identityId('switch-id').toLowerCase()),
+    );
     polling = false;
     await poll;
     expect([...seen]).toEqual(['Assigned']);
@@ -201,8 +293,17 @@ describe('MIC with federated identities', () => {
       const custom = env.admin.makeApiClient(CustomObjectsApi);
       for (const a of await listAssigned(env)) {
         if (a.identity !== 'fed-a') continue;
-        const target = { group: GROUP, version: 'v1', namespace: ns.name, plural: 'azureassignedidentities', name: a.name };
-        await custom.patchNamespacedCustomObject({ ...target, body: [{ op: 'remove', path: '/metadata/finalizers' }] });
+        const target = {
+          group: GROUP,
+          version: 'v1',
+          namespace: ns.name,
+          plural: 'azureassignedidentities',
+          name: a.name,
+        };
+        await custom.patchNamespacedCustomObject({
+          ...target,
+          body: [{ op: 'remove', path: '/metadata/finalizers' }],
+        });
         await custom.deleteNamespacedCustomObject(target);
       }
       await startMic([]);
@@ -215,13 +316,29 @@ describe('MIC with federated identities', () => {
     it('checks the credential exists and says what is missing, then turns Assigned once someone creates it', async () => {
       await bound('fed-off');
       await createPod(env, 'manual', node(), 'fed-off', 'reader');
-      await eventually('missing reported', async () => (await assignedOf('manual'))[0]?.reason === 'FederatedCredentialMissing');
+      await eventually(
+        'missing reported',
+        async () => (await assignedOf('manual'))[0]?.reason === 'FederatedCredentialMissing',
+      );
       const [waiting] = await assignedOf('manual');
-      expect(waiting?.message).toContain(`az identity federated-credential create --subscription ${SUB} --resource-group identities --identity-name fed-off`);
+      expect(waiting?.message).toContain(
+        `az identity federated-credential create --subscription ${SUB} --resource-group identities --identity-name fed-off`,
+      );
       expect(waiting?.message).toContain(`--issuer ${ISSUER} --subject ${subject('reader')}`);
       expect(credentials('fed-off')).toEqual([]);
-      await env.emulator.control.seed({ userAssignedIdentities: [{ ...seedIdentity('fed-off'), federatedCredentials: [{ name: 'by-operator', issuer: ISSUER, subject: subject('reader') }] }] });
-      await eventually('Assigned', async () => (await assignedOf('manual'))[0]?.status === 'Assigned', 30_000);
+      await env.emulator.control.seed({
+        userAssignedIdentities: [
+          {
+            ...seedIdentity('fed-off'),
+            federatedCredentials: [{ name: 'by-operator', issuer: ISSUER, subject: subject('reader') }],
+          },
+        ],
+      });
+      await eventually(
+        'Assigned',
+        async () => (await assignedOf('manual'))[0]?.status === 'Assigned',
+        30_000,
+      );
     });
   });
 });

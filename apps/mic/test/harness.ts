@@ -3,12 +3,18 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, KubeConfig, RbacAuthorizationV1Api, type V1Pod } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
- 
+
 import { startAzureEmulator, type AzureEmulator, type SeedDocument } from '@pod-identity/azure-emulator';
 import { createLogger, KLOG_FLAGS, parseFlags, pollUntil, type Logger } from '@pod-identity/platform';
- 
+
 import { serviceAccountKubeConfig } from '@pod-identity/envtest';
 import { startMic, type MicHandle } from '../src/app';
 import { buildConfig } from '../src/config/config';
@@ -34,7 +40,10 @@ export function clientIdOf(name: string): string {
 }
 
 /** A seeded identity in the identity resource group with its deterministic client id. */
-export function seedIdentity(name: string, resourceGroup = ID_RG): { subscription: string; resourceGroup: string; name: string; clientId: string } {
+export function seedIdentity(
+  name: string,
+  resourceGroup = ID_RG,
+): { subscription: string; resourceGroup: string; name: string; clientId: string } {
   return { subscription: SUB, resourceGroup, name, clientId: clientIdOf(name) };
 }
 
@@ -61,8 +70,16 @@ export function baseSeed(extra: Partial<SeedDocument> = {}): SeedDocument {
     subscriptions: [{ id: SUB, resourceGroups: [{ name: NODE_RG }, { name: ID_RG }] }],
     servicePrincipals: [{ clientId: MIC_CLIENT_ID, displayName: 'mic', secret: MIC_SECRET }],
     roleAssignments: [
-      { principal: MIC_CLIENT_ID, role: 'Managed Identity Operator', scope: `/subscriptions/${SUB}/resourceGroups/${ID_RG}` },
-      { principal: MIC_CLIENT_ID, role: 'Virtual Machine Contributor', scope: `/subscriptions/${SUB}/resourceGroups/${NODE_RG}` },
+      {
+        principal: MIC_CLIENT_ID,
+        role: 'Managed Identity Operator',
+        scope: `/subscriptions/${SUB}/resourceGroups/${ID_RG}`,
+      },
+      {
+        principal: MIC_CLIENT_ID,
+        role: 'Virtual Machine Contributor',
+        scope: `/subscriptions/${SUB}/resourceGroups/${NODE_RG}`,
+      },
     ],
     ...extra,
   };
@@ -86,7 +103,9 @@ async function applyRbac(admin: KubeConfig, namespace: string, suffix: string): 
   const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
   const core = admin.makeApiClient(CoreV1Api);
   await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'pod-identity-mic' } } });
-  const clusterRole = parseAllDocuments(readFileSync(join(RBAC_DIR, 'mic-clusterrole.yaml'), 'utf8'))[0]!.toJS();
+  const clusterRole = parseAllDocuments(
+    readFileSync(join(RBAC_DIR, 'mic-clusterrole.yaml'), 'utf8'),
+  )[0]!.toJS();
   const name = `pod-identity-mic-${suffix}`;
   await rbac.createClusterRole({ body: { ...clusterRole, metadata: { name } } });
   await rbac.createClusterRoleBinding({
@@ -96,18 +115,31 @@ async function applyRbac(admin: KubeConfig, namespace: string, suffix: string): 
       subjects: [{ kind: 'ServiceAccount', name: 'pod-identity-mic', namespace }],
     },
   });
-  const docs = parseAllDocuments(readFileSync(join(RBAC_DIR, 'mic-leader-election-role.yaml'), 'utf8')).map((d) => d.toJS());
+  const docs = parseAllDocuments(readFileSync(join(RBAC_DIR, 'mic-leader-election-role.yaml'), 'utf8')).map(
+    (d) => d.toJS(),
+  );
   const role = docs.find((d) => d.kind === 'Role');
   const binding = docs.find((d) => d.kind === 'RoleBinding');
-  await rbac.createNamespacedRole({ namespace, body: { ...role, metadata: { ...role.metadata, namespace } } });
+  await rbac.createNamespacedRole({
+    namespace,
+    body: { ...role, metadata: { ...role.metadata, namespace } },
+  });
   await rbac.createNamespacedRoleBinding({
     namespace,
-    body: { ...binding, metadata: { ...binding.metadata, namespace }, subjects: [{ kind: 'ServiceAccount', name: 'pod-identity-mic', namespace }] },
+    body: {
+      ...binding,
+      metadata: { ...binding.metadata, namespace },
+      subjects: [{ kind: 'ServiceAccount', name: 'pod-identity-mic', namespace }],
+    },
   });
   return name;
 }
 
-export async function setupEnvironment(admin: KubeConfig, namespace: string, seed: SeedDocument): Promise<MicEnvironment> {
+export async function setupEnvironment(
+  admin: KubeConfig,
+  namespace: string,
+  seed: SeedDocument,
+): Promise<MicEnvironment> {
   const suffix = namespace.slice(-6);
   const clusterRoleName = await applyRbac(admin, namespace, suffix);
   const emulator = await startAzureEmulator({ seed, runtime: { pollRetryAfterSeconds: 0 } });
@@ -135,11 +167,24 @@ async function removeLeftovers(env: MicEnvironment, namespaces: readonly string[
   for (const namespace of namespaces) {
     await env.core.deleteCollectionNamespacedPod({ namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
     const list = (await env.custom
-      .listNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureassignedidentities' })
+      .listNamespacedCustomObject({
+        group: GROUP,
+        version: 'v1',
+        namespace,
+        plural: 'azureassignedidentities',
+      })
       .catch(() => ({ items: [] }))) as { items: Array<{ metadata: { name: string } }> };
     for (const item of list.items) {
-      const target = { group: GROUP, version: 'v1', namespace, plural: 'azureassignedidentities', name: item.metadata.name };
-      await env.custom.patchNamespacedCustomObject({ ...target, body: [{ op: 'remove', path: '/metadata/finalizers' }] }).catch(() => undefined);
+      const target = {
+        group: GROUP,
+        version: 'v1',
+        namespace,
+        plural: 'azureassignedidentities',
+        name: item.metadata.name,
+      };
+      await env.custom
+        .patchNamespacedCustomObject({ ...target, body: [{ op: 'remove', path: '/metadata/finalizers' }] })
+        .catch(() => undefined);
       await env.custom.deleteNamespacedCustomObject(target).catch(() => undefined);
     }
   }
@@ -147,7 +192,10 @@ async function removeLeftovers(env: MicEnvironment, namespaces: readonly string[
 }
 
 /** Call after every MIC of the file has stopped. */
-export async function teardownEnvironment(env: MicEnvironment | undefined, extraNamespaces: readonly string[] = []): Promise<void> {
+export async function teardownEnvironment(
+  env: MicEnvironment | undefined,
+  extraNamespaces: readonly string[] = [],
+): Promise<void> {
   if (!env) return;
   await removeLeftovers(env, [env.namespace, ...extraNamespaces]);
   await env.emulator.stop();
@@ -195,9 +243,22 @@ export async function startMicFor(env: MicEnvironment, options: StartOptions = {
   ];
   const env2 = { AZURE_ENVIRONMENT_FILEPATH: env.emulator.cloudEnvironmentPath };
   const parsed = parseFlags(MIC_FLAGS, { argv, env: env2, ignore: KLOG_FLAGS });
-  const config = buildConfig({ values: parsed.values, env: env2, readFile: (p) => readFileSync(p, 'utf8'), hostname: 'test' });
-  const logger = options.logger ?? createLogger({ name: 'mic', level: (process.env.MIC_TEST_LOG_LEVEL as 'info') ?? 'silent' });
-  return startMic({ config, kubeConfig: options.kubeConfig ?? env.micKubeConfig, logger, version: 'test', caPem: env.emulator.ca.pem });
+  const config = buildConfig({
+    values: parsed.values,
+    env: env2,
+    readFile: (p) => readFileSync(p, 'utf8'),
+    hostname: 'test',
+  });
+  const logger =
+    options.logger ??
+    createLogger({ name: 'mic', level: (process.env.MIC_TEST_LOG_LEVEL as 'info') ?? 'silent' });
+  return startMic({
+    config,
+    kubeConfig: options.kubeConfig ?? env.micKubeConfig,
+    logger,
+    version: 'test',
+    caPem: env.emulator.ca.pem,
+  });
 }
 
 // ---- Kubernetes objects ----
@@ -207,7 +268,12 @@ export async function createNode(env: MicEnvironment, name: string, providerID: 
   env.nodes.push(name);
 }
 
-export async function createIdentity(env: MicEnvironment, name: string, spec: Record<string, unknown>, namespace = env.namespace): Promise<void> {
+export async function createIdentity(
+  env: MicEnvironment,
+  name: string,
+  spec: Record<string, unknown>,
+  namespace = env.namespace,
+): Promise<void> {
   await env.custom.createNamespacedCustomObject({
     group: GROUP,
     version: 'v1',
@@ -217,7 +283,12 @@ export async function createIdentity(env: MicEnvironment, name: string, spec: Re
   });
 }
 
-export async function createBinding(env: MicEnvironment, name: string, spec: Record<string, unknown>, namespace = env.namespace): Promise<void> {
+export async function createBinding(
+  env: MicEnvironment,
+  name: string,
+  spec: Record<string, unknown>,
+  namespace = env.namespace,
+): Promise<void> {
   await env.custom.createNamespacedCustomObject({
     group: GROUP,
     version: 'v1',
@@ -227,7 +298,14 @@ export async function createBinding(env: MicEnvironment, name: string, spec: Rec
   });
 }
 
-export async function createPod(env: MicEnvironment, name: string, node: string | undefined, selector: string, serviceAccount?: string, namespace = env.namespace): Promise<V1Pod> {
+export async function createPod(
+  env: MicEnvironment,
+  name: string,
+  node: string | undefined,
+  selector: string,
+  serviceAccount?: string,
+  namespace = env.namespace,
+): Promise<V1Pod> {
   return env.core.createNamespacedPod({
     namespace,
     body: {
@@ -256,8 +334,17 @@ export interface AssignedView {
 }
 
 export async function listAssigned(env: MicEnvironment, namespace = env.namespace): Promise<AssignedView[]> {
-  const list = (await env.custom.listNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureassignedidentities' })) as {
-    items: Array<{ metadata: { name: string }; spec: { pod: string; nodename: string; azureIdentityRef?: { metadata?: { name?: string } } }; status?: { status?: string; reason?: string; message?: string } }>;
+  const list = (await env.custom.listNamespacedCustomObject({
+    group: GROUP,
+    version: 'v1',
+    namespace,
+    plural: 'azureassignedidentities',
+  })) as {
+    items: Array<{
+      metadata: { name: string };
+      spec: { pod: string; nodename: string; azureIdentityRef?: { metadata?: { name?: string } } };
+      status?: { status?: string; reason?: string; message?: string };
+    }>;
   };
   return list.items.map((i) => ({
     name: i.metadata.name,
@@ -284,6 +371,10 @@ export async function writesTo(env: MicEnvironment, resourceId: string): Promise
 }
 
 /** Polls `check` every 50 ms until it returns true; fails after timeoutMs naming `what` (platform's pollUntil). */
-export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
   await pollUntil(what, check, { timeoutMs });
 }

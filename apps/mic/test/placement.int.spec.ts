@@ -40,7 +40,9 @@ describe('assigned identity placement', () => {
       ns.name,
       baseSeed({
         userAssignedIdentities: [seedIdentity('place-id')],
-        virtualMachineScaleSets: [{ subscription: SUB, resourceGroup: NODE_RG, name: 'pool-p', instances: 1 }],
+        virtualMachineScaleSets: [
+          { subscription: SUB, resourceGroup: NODE_RG, name: 'pool-p', instances: 1 },
+        ],
       }),
     );
     await env.core.createNamespace({ body: { metadata: { name: fixed } } });
@@ -60,12 +62,27 @@ describe('assigned identity placement', () => {
     await eventually('Assigned', async () => (await listAssigned(env))[0]?.status === 'Assigned');
     const writes = await writesTo(env, vmssId('pool-p'));
     const [first] = await listAssigned(env);
-    await env.custom.deleteNamespacedCustomObject({ group: GROUP, version: 'v1', namespace: env.namespace, plural: 'azureassignedidentities', name: first!.name });
+    await env.custom.deleteNamespacedCustomObject({
+      group: GROUP,
+      version: 'v1',
+      namespace: env.namespace,
+      plural: 'azureassignedidentities',
+      name: first!.name,
+    });
     await eventually('re-created and Assigned', async () => {
-      const all = (await env.custom.listNamespacedCustomObject({ group: GROUP, version: 'v1', namespace: env.namespace, plural: 'azureassignedidentities' })) as {
+      const all = (await env.custom.listNamespacedCustomObject({
+        group: GROUP,
+        version: 'v1',
+        namespace: env.namespace,
+        plural: 'azureassignedidentities',
+      })) as {
         items: Array<{ metadata: { uid: string; deletionTimestamp?: string }; status?: { status?: string } }>;
       };
-      return all.items.length === 1 && !all.items[0]!.metadata.deletionTimestamp && all.items[0]!.status?.status === 'Assigned';
+      return (
+        all.items.length === 1 &&
+        !all.items[0]!.metadata.deletionTimestamp &&
+        all.items[0]!.status?.status === 'Assigned'
+      );
     });
     expect(identitiesOn(env, vmssId('pool-p'))).toContain(identityId('place-id').toLowerCase());
     expect(await writesTo(env, vmssId('pool-p'))).toBe(writes);
@@ -82,7 +99,11 @@ describe('assigned identity placement', () => {
     await mic?.stop();
     const writes = await writesTo(env, vmssId('pool-p'));
     mic = await startMicFor(env, { flags: [...LEDGER_FLAGS, `--assigned-identity-namespace=${fixed}`] });
-    await eventually('moved', async () => (await listAssigned(env)).length === 0 && (await listAssigned(env, fixed))[0]?.status === 'Assigned');
+    await eventually(
+      'moved',
+      async () =>
+        (await listAssigned(env)).length === 0 && (await listAssigned(env, fixed))[0]?.status === 'Assigned',
+    );
     expect(identitiesOn(env, vmssId('pool-p'))).toContain(identityId('place-id').toLowerCase());
     expect(await writesTo(env, vmssId('pool-p'))).toBe(writes);
   });

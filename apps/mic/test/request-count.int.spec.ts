@@ -66,7 +66,8 @@ describe('MIC request cost of an assignment', () => {
   });
 
   const configMaps = `/api/v1/namespaces/${ns.name}/configmaps`;
-  const isLedger = (r: RecordedRequest): boolean => r.path === configMaps || r.path.startsWith(`${configMaps}/`);
+  const isLedger = (r: RecordedRequest): boolean =>
+    r.path === configMaps || r.path.startsWith(`${configMaps}/`);
 
   async function counts(): Promise<Counts> {
     const ledger = proxy.requests.filter(isLedger);
@@ -75,7 +76,12 @@ describe('MIC request cost of an assignment', () => {
     return {
       ledgerReads: ledger.filter((r) => r.method === 'GET').length,
       ledgerWrites: ledger.filter((r) => r.method !== 'GET').length,
-      armWrites: arm.filter((r) => r.service === 'arm' && (r.method === 'PATCH' || r.method === 'PUT') && r.resource?.toLowerCase() === target).length,
+      armWrites: arm.filter(
+        (r) =>
+          r.service === 'arm' &&
+          (r.method === 'PATCH' || r.method === 'PUT') &&
+          r.resource?.toLowerCase() === target,
+      ).length,
     };
   }
 

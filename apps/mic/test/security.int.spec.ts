@@ -35,7 +35,10 @@ const POOL = 'pool-sec';
 async function attackerPod(env: MicEnvironment, name: string, selector: string): Promise<void> {
   await env.core.createNamespacedPod({
     namespace: attacker.name,
-    body: { metadata: { name, labels: { aadpodidbinding: selector } }, spec: { nodeName: `${victim.name}-n0`, containers: [{ name: 'app', image: 'example.invalid/app:1' }] } },
+    body: {
+      metadata: { name, labels: { aadpodidbinding: selector } },
+      spec: { nodeName: `${victim.name}-n0`, containers: [{ name: 'app', image: 'example.invalid/app:1' }] },
+    },
   });
 }
 
@@ -58,7 +61,12 @@ describe('MIC with --forceNamespaced against a pod-and-label-only attacker', () 
     await createBinding(env, 'victim-binding', { azureIdentity: 'victim-id', selector: 'victim' });
     // The attacker's own namespace: a binding that names the victim's identity (not in its namespace).
     await createIdentity(env, 'ctrl-id', uaiSpec('ctrl-id'), attacker.name);
-    await createBinding(env, 'steal-binding', { azureIdentity: 'victim-id', selector: 'steal' }, attacker.name);
+    await createBinding(
+      env,
+      'steal-binding',
+      { azureIdentity: 'victim-id', selector: 'steal' },
+      attacker.name,
+    );
     await createBinding(env, 'ctrl-binding', { azureIdentity: 'ctrl-id', selector: 'ctrl' }, attacker.name);
     mic = await startMicFor(env, { flags: ['--forceNamespaced=true'] });
     await eventually('MIC active', () => mic.isActive());
@@ -70,12 +78,17 @@ describe('MIC with --forceNamespaced against a pod-and-label-only attacker', () 
     tally.print();
   });
 
-  it('self-labelling into another namespace\'s binding, and a binding naming another namespace\'s identity, assign nothing', async () => {
+  it("self-labelling into another namespace's binding, and a binding naming another namespace's identity, assign nothing", async () => {
     await attackerPod(env, 'self-labelled', 'victim');
     await attackerPod(env, 'via-binding', 'steal');
     // A control pod in the attacker namespace, created last: once it is Assigned, MIC has seen the others.
     await attackerPod(env, 'control', 'ctrl');
-    await eventually('control Assigned', async () => (await listAssigned(env, attacker.name)).some((a) => a.pod === 'control' && a.status === 'Assigned'), 30_000);
+    await eventually(
+      'control Assigned',
+      async () =>
+        (await listAssigned(env, attacker.name)).some((a) => a.pod === 'control' && a.status === 'Assigned'),
+      30_000,
+    );
     const all = [...(await listAssigned(env, attacker.name)), ...(await listAssigned(env, victim.name))];
     const stolen = all.filter((a) => a.identity === 'victim-id');
     tally.attack(stolen.length === 0);
@@ -87,7 +100,8 @@ describe('MIC with --forceNamespaced against a pod-and-label-only attacker', () 
   it('Events MIC wrote carry no secret, token or full client id', async () => {
     const core = env.admin.makeApiClient(CoreV1Api);
     const texts: string[] = [];
-    for (const n of [victim.name, attacker.name]) for (const e of (await core.listNamespacedEvent({ namespace: n })).items) texts.push(JSON.stringify(e));
+    for (const n of [victim.name, attacker.name])
+      for (const e of (await core.listNamespacedEvent({ namespace: n })).items) texts.push(JSON.stringify(e));
     const leaks = scanForLeaks(texts, [MIC_SECRET_FOR_TESTS]);
     tally.attack(leaks.length === 0);
     expect(leaks).toEqual([]);

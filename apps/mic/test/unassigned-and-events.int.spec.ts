@@ -28,7 +28,11 @@ import {
 const ns = testNamespace('mic-unassigned');
 
 /** Every (event type, status) an AzureAssignedIdentity of the pod goes through, from a real watch. */
-async function watchAssigned(kc: KubeConfig, namespace: string, pod: string): Promise<{ seen: string[]; stop: () => void }> {
+async function watchAssigned(
+  kc: KubeConfig,
+  namespace: string,
+  pod: string,
+): Promise<{ seen: string[]; stop: () => void }> {
   const seen: string[] = [];
   const request = await new Watch(kc).watch(
     `/apis/${GROUP}/v1/namespaces/${namespace}/azureassignedidentities`,
@@ -53,7 +57,9 @@ describe('MIC: Unassigned and Events on the pod', () => {
       ns.name,
       baseSeed({
         userAssignedIdentities: [seedIdentity('leaver-id')],
-        virtualMachineScaleSets: [{ subscription: SUB, resourceGroup: NODE_RG, name: 'pool-u', instances: 1 }],
+        virtualMachineScaleSets: [
+          { subscription: SUB, resourceGroup: NODE_RG, name: 'pool-u', instances: 1 },
+        ],
       }),
     );
     await createNode(env, node(), `azure://${vmssId('pool-u')}/virtualMachines/0`);
@@ -70,10 +76,19 @@ describe('MIC: Unassigned and Events on the pod', () => {
 
   it('records the assignment as an Event on the pod', async () => {
     await createPod(env, 'leaver', node(), 'leaver');
-    await eventually('Assigned', async () => (await listAssigned(env)).some((a) => a.pod === 'leaver' && a.status === 'Assigned'));
+    await eventually('Assigned', async () =>
+      (await listAssigned(env)).some((a) => a.pod === 'leaver' && a.status === 'Assigned'),
+    );
     const podEvents = async () =>
-      (await env.core.listNamespacedEvent({ namespace: env.namespace, fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=leaver' })).items;
-    await eventually('event on the pod', async () => (await podEvents()).some((e) => e.reason === 'IdentityAssigned'));
+      (
+        await env.core.listNamespacedEvent({
+          namespace: env.namespace,
+          fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=leaver',
+        })
+      ).items;
+    await eventually('event on the pod', async () =>
+      (await podEvents()).some((e) => e.reason === 'IdentityAssigned'),
+    );
     const event = (await podEvents()).find((e) => e.reason === 'IdentityAssigned');
     expect(event).toMatchObject({
       type: 'Normal',

@@ -43,7 +43,9 @@ export class NmiAgent {
     const { config, logger } = this.options;
     for (const w of config.warnings) logger.warn(w);
     await kubenetGuard(config, logger);
-    logger.warn('pods that keep NET_RAW can spoof other pods\' IPs on bridge networks; drop NET_RAW in workloads (see docs/security.md)');
+    logger.warn(
+      "pods that keep NET_RAW can spoof other pods' IPs on bridge networks; drop NET_RAW in workloads (see docs/security.md)",
+    );
     await Promise.all(this.wired.feeds.map((f) => f.start()));
     this.server = await startServer(this.wired.app, {
       host: config.listenAddress,
@@ -57,11 +59,31 @@ export class NmiAgent {
     await this.startProbes();
     if (config.iptables.manage) {
       const run = this.options.commandRunner;
-      this.interception = new InterceptionLoop({ config, manager: interceptionManager(config, run), clock: this.options.clock, logger, metrics: this.wired.metrics, run });
+      this.interception = new InterceptionLoop({
+        config,
+        manager: interceptionManager(config, run),
+        clock: this.options.clock,
+        logger,
+        metrics: this.wired.metrics,
+        run,
+      });
       await this.interception.start();
     }
-    const endpoints = { port: this.server.port, probePort: this.probes?.probe.port ?? 0, metricsPort: this.probes?.metrics.port ?? 0 };
-    logger.info({ node: config.node, mode: config.mode, listen: `${config.listenAddress}:${this.server.port}`, forceNamespaced: config.forceNamespaced, ...endpoints }, 'nmi started');
+    const endpoints = {
+      port: this.server.port,
+      probePort: this.probes?.probe.port ?? 0,
+      metricsPort: this.probes?.metrics.port ?? 0,
+    };
+    logger.info(
+      {
+        node: config.node,
+        mode: config.mode,
+        listen: `${config.listenAddress}:${this.server.port}`,
+        forceNamespaced: config.forceNamespaced,
+        ...endpoints,
+      },
+      'nmi started',
+    );
     return endpoints;
   }
 

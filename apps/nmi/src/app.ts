@@ -1,7 +1,13 @@
 // Assembles NMI from a validated configuration: the agent with its clients, metrics and probes.
 // cli.ts calls it with real inputs; tests may call it in-process (as MIC's app.ts).
 import type { KubeConfig } from '@kubernetes/client-node';
-import { createMetricsRegistry, systemClock, type Clock, type Logger, type Registry } from '@pod-identity/platform';
+import {
+  createMetricsRegistry,
+  systemClock,
+  type Clock,
+  type Logger,
+  type Registry,
+} from '@pod-identity/platform';
 import { NmiAgent, type AgentEndpoints } from './agent';
 import type { NmiConfig } from './config/config';
 

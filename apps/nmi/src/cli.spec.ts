@@ -1,10 +1,15 @@
 import { runNmi } from './cli';
 
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const error = jest
+    .spyOn(console, 'error')
+    .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out.push(String(chunk));
     return true;
@@ -23,7 +28,8 @@ describe('nmi command line', () => {
   it('--help lists the flags and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--node', '--nmi-port', '--forceNamespaced', '--operation-mode']) expect(r.out).toContain(flag);
+    for (const flag of ['--node', '--nmi-port', '--forceNamespaced', '--operation-mode'])
+      expect(r.out).toContain(flag);
   });
 
   it('--version prints the version it was given (no environment read at import)', async () => {

@@ -28,7 +28,9 @@ async function serve(config: NmiConfig, input: CliInput, logger: Logger): Promis
   }
   let nmi;
   try {
-    const authorityCaPem = config.upstream.authorityCaFile ? readFileSync(config.upstream.authorityCaFile, 'utf8') : undefined;
+    const authorityCaPem = config.upstream.authorityCaFile
+      ? readFileSync(config.upstream.authorityCaFile, 'utf8')
+      : undefined;
     nmi = await startNmi({ config, kubeConfig, logger, version: input.version, authorityCaPem });
   } catch (err) {
     logger.fatal({ err }, 'nmi failed to start');
@@ -63,7 +65,10 @@ export async function runNmi(input: CliInput): Promise<number> {
     try {
       await interceptionManager(config).uninstall();
     } catch (err) {
-      logger.fatal({ err }, 'removing the interception rules failed (--uninstall-iptables); run it again as root with NET_ADMIN');
+      logger.fatal(
+        { err },
+        'removing the interception rules failed (--uninstall-iptables); run it again as root with NET_ADMIN',
+      );
       return 1;
     }
     logger.info('interception rules removed (--uninstall-iptables)');

@@ -18,7 +18,15 @@ import { kubeSecretReader, kubeServiceAccountTokenMinter, kubeTokenReviewer } fr
 import { type Feed, type FeedOptions, informerFeed } from './kube/feeds';
 import { informerView } from './kube/informer-view';
 import { podCanSpoof, toPodRecord } from './kube/pod-info';
-import { ASSIGNED_BY_POD_INDEX, assignedByPodIndex, NAMESPACE_INDEX, namespaceIndex, POD_IP_INDEX, podIpIndex, type PodRecord } from './identity/views';
+import {
+  ASSIGNED_BY_POD_INDEX,
+  assignedByPodIndex,
+  NAMESPACE_INDEX,
+  namespaceIndex,
+  POD_IP_INDEX,
+  podIpIndex,
+  type PodRecord,
+} from './identity/views';
 import { createNmiMetrics, type NmiMetrics } from './ops/metrics';
 import { UpstreamBudget } from './tokens/budget';
 import { TokenCache } from './tokens/cache';
@@ -56,24 +64,46 @@ export function wire(outside: Outside): Wired {
   const podInformer = nodePodInformer(kube, config.node, logger);
   const pods = new PodIndex(informerView(podInformer));
   const exceptions = crdInformer(kube.http, 'AzurePodIdentityException', { clock: kube.clock });
-  const feeds: Feed[] = [informerFeed('pods', podInformer, kube.feed), informerFeed('exceptions', exceptions, kube.feed)];
+  const feeds: Feed[] = [
+    informerFeed('pods', podInformer, kube.feed),
+    informerFeed('exceptions', exceptions, kube.feed),
+  ];
   const grants = grantSource(config, kube, feeds);
   const resolver = new Resolver({
     pods,
     grants,
     clock,
-    policy: { forceNamespaced: config.forceNamespaced, multipleIdentities: config.multipleIdentities, unprocessedGraceMs: config.mode === 'standard' ? config.unprocessedGraceMs : 0 },
+    policy: {
+      forceNamespaced: config.forceNamespaced,
+      multipleIdentities: config.multipleIdentities,
+      unprocessedGraceMs: config.mode === 'standard' ? config.unprocessedGraceMs : 0,
+    },
     options: { podLookupWaitMs: config.podLookupWaitMs, assignmentWaitMs: config.assignmentWaitMs },
     onWait: (outcome) => metrics.assignmentWaits.inc({ outcome }),
   });
   const cache = new TokenCache(
-    { maxEntries: config.cache.maxEntries, minRemainingSec: config.cache.minValiditySec, refreshFraction: 0.5, staleGraceSec: 30 },
+    {
+      maxEntries: config.cache.maxEntries,
+      minRemainingSec: config.cache.minValiditySec,
+      refreshFraction: 0.5,
+      staleGraceSec: 30,
+    },
     clock,
-    (key, err) => logger.warn({ err, cacheKey: key.split('|')[0] }, 'background token refresh failed; serving the cached token'),
+    (key, err) =>
+      logger.warn(
+        { err, cacheKey: key.split('|')[0] },
+        'background token refresh failed; serving the cached token',
+      ),
   );
   const tokens = tokenService(outside, kube.http, cache, metrics);
-  const proxyBudget = new UpstreamBudget({ ratePerSec: 20, burst: 20, maxConcurrent: 4, maxWaitMs: config.upstream.queueWaitMs }, clock);
-  const proxy = new ImdsProxy({ baseUrl: imdsBase(config), timeoutMs: config.upstream.timeoutMs, maxBodyBytes: 64 * 1024 }, proxyBudget);
+  const proxyBudget = new UpstreamBudget(
+    { ratePerSec: 20, burst: 20, maxConcurrent: 4, maxWaitMs: config.upstream.queueWaitMs },
+    clock,
+  );
+  const proxy = new ImdsProxy(
+    { baseUrl: imdsBase(config), timeoutMs: config.upstream.timeoutMs, maxBodyBytes: 64 * 1024 },
+    proxyBudget,
+  );
   const isException = (pod: PodInfo): boolean => findPodException(pod, exceptions.list()) !== undefined;
   const app = createListener({
     options: {
@@ -109,11 +139,15 @@ interface KubeClients {
 function kubeClients(outside: Outside): KubeClients {
   const { logger } = outside;
   return {
-    http: new KubeHttp(outside.kubeConfig, { timeoutMs: 30_000, userAgent: `pod-identity-nmi/${outside.version}` }),
+    http: new KubeHttp(outside.kubeConfig, {
+      timeoutMs: 30_000,
+      userAgent: `pod-identity-nmi/${outside.version}`,
+    }),
     clock: outside.clock,
     feed: {
       syncWaitMs: 30_000,
-      onError: (feed, err) => logger.warn({ err, informer: feed }, 'list/watch failed; the informer retries by itself'),
+      onError: (feed, err) =>
+        logger.warn({ err, informer: feed }, 'list/watch failed; the informer retries by itself'),
       onSlowSync: (feed) => logger.warn({ informer: feed }, 'first list not done yet; not ready until it is'),
     },
   };
@@ -123,14 +157,20 @@ function kubeClients(outside: Outside): KubeClients {
 function nodePodInformer(kube: KubeClients, node: string, logger: Logger): Informer<PodRecord, V1Pod> {
   const warned = new Set<string>();
   return new Informer<PodRecord, V1Pod>({
-    listerWatcher: httpListerWatcher<V1Pod>(kube.http, { path: '/api/v1/pods', fieldSelector: `spec.nodeName=${node}` }),
+    listerWatcher: httpListerWatcher<V1Pod>(kube.http, {
+      path: '/api/v1/pods',
+      fieldSelector: `spec.nodeName=${node}`,
+    }),
     clock: kube.clock,
     indexes: { [POD_IP_INDEX]: podIpIndex },
     transform: (pod) => {
       const record = toPodRecord(pod);
       if (podCanSpoof(pod) && !warned.has(record.uid)) {
         warned.add(record.uid);
-        logger.warn({ pod: `${record.namespace}/${record.name}` }, 'pod adds NET_RAW or runs privileged: it can spoof other pods\' IPs on some networks and take their identities');
+        logger.warn(
+          { pod: `${record.namespace}/${record.name}` },
+          "pod adds NET_RAW or runs privileged: it can spoof other pods' IPs on some networks and take their identities",
+        );
       }
       return record;
     },
@@ -139,10 +179,20 @@ function nodePodInformer(kube: KubeClients, node: string, logger: Logger): Infor
 
 function grantSource(config: NmiConfig, kube: KubeClients, feeds: Feed[]): GrantSource {
   if (config.mode === 'managed') {
-    const bindings = crdInformer(kube.http, 'AzureIdentityBinding', { clock: kube.clock, indexes: { [NAMESPACE_INDEX]: namespaceIndex } });
+    const bindings = crdInformer(kube.http, 'AzureIdentityBinding', {
+      clock: kube.clock,
+      indexes: { [NAMESPACE_INDEX]: namespaceIndex },
+    });
     const identities = crdInformer(kube.http, 'AzureIdentity', { clock: kube.clock });
-    feeds.push(informerFeed('bindings', bindings, kube.feed), informerFeed('identities', identities, kube.feed));
-    return new ManagedGrantSource(informerView(bindings), informerView(identities), config.federation.defaultBackend);
+    feeds.push(
+      informerFeed('bindings', bindings, kube.feed),
+      informerFeed('identities', identities, kube.feed),
+    );
+    return new ManagedGrantSource(
+      informerView(bindings),
+      informerView(identities),
+      config.federation.defaultBackend,
+    );
   }
   const assigned = crdInformer(kube.http, 'AzureAssignedIdentity', {
     labelSelector: `${NODENAME_LABEL}=${config.node}`,
@@ -153,7 +203,12 @@ function grantSource(config: NmiConfig, kube: KubeClients, feeds: Feed[]): Grant
   return new AssignedGrantSource(informerView(assigned));
 }
 
-function tokenService(outside: Outside, http: KubeHttp, cache: TokenCache, metrics: NmiMetrics): TokenService {
+function tokenService(
+  outside: Outside,
+  http: KubeHttp,
+  cache: TokenCache,
+  metrics: NmiMetrics,
+): TokenService {
   const { config, clock } = outside;
   const observe: UpstreamObserver = (upstream, outcome, seconds) => {
     metrics.upstreamCalls.inc({ upstream, outcome });
@@ -161,23 +216,45 @@ function tokenService(outside: Outside, http: KubeHttp, cache: TokenCache, metri
   };
   const nowMs = (): number => clock.now();
   const budget = new UpstreamBudget(
-    { ratePerSec: config.upstream.ratePerSec, burst: config.upstream.ratePerSec, maxConcurrent: config.upstream.concurrency, maxWaitMs: config.upstream.queueWaitMs },
+    {
+      ratePerSec: config.upstream.ratePerSec,
+      burst: config.upstream.ratePerSec,
+      maxConcurrent: config.upstream.concurrency,
+      maxWaitMs: config.upstream.queueWaitMs,
+    },
     clock,
   );
   const userAgent = `pod-identity-nmi/${outside.version}${config.upstream.customUserAgent ? ` ${config.upstream.customUserAgent}` : ''}`;
-  const imds = new ImdsTokenClient({ baseUrl: imdsBase(config), timeoutMs: config.upstream.timeoutMs, userAgent }, budget, nowMs, observe);
-  const entraBudget = new UpstreamBudget({ ratePerSec: 20, burst: 20, maxConcurrent: 8, maxWaitMs: config.upstream.queueWaitMs }, clock);
-  const credentials = outside.credentials ?? azureIdentityCredentials({ timeoutMs: config.upstream.timeoutMs, caPem: outside.authorityCaPem });
+  const imds = new ImdsTokenClient(
+    { baseUrl: imdsBase(config), timeoutMs: config.upstream.timeoutMs, userAgent },
+    budget,
+    nowMs,
+    observe,
+  );
+  const entraBudget = new UpstreamBudget(
+    { ratePerSec: 20, burst: 20, maxConcurrent: 8, maxWaitMs: config.upstream.queueWaitMs },
+    clock,
+  );
+  const credentials =
+    outside.credentials ??
+    azureIdentityCredentials({ timeoutMs: config.upstream.timeoutMs, caPem: outside.authorityCaPem });
   const entra = new EntraTokenClient(credentials, entraBudget, nowMs, config.upstream.timeoutMs, observe);
   const federated = new FederatedTokenSource({
     cache,
     entra,
     mint: kubeServiceAccountTokenMinter(http),
-    options: { defaultAuthorityHost: config.upstream.defaultAuthority, defaultTenantId: config.federation.tenantId, timeoutMs: config.upstream.timeoutMs },
+    options: {
+      defaultAuthorityHost: config.upstream.defaultAuthority,
+      defaultTenantId: config.federation.tenantId,
+      timeoutMs: config.upstream.timeoutMs,
+    },
     logger: outside.logger,
     nowMs,
   });
-  const options = { defaultAuthorityHost: config.upstream.defaultAuthority, secretsInIdentityNamespaceOnly: config.forceNamespaced };
+  const options = {
+    defaultAuthorityHost: config.upstream.defaultAuthority,
+    secretsInIdentityNamespaceOnly: config.forceNamespaced,
+  };
   return new TokenService({ cache, imds, entra, readSecret: kubeSecretReader(http), options, federated });
 }
 

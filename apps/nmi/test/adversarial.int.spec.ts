@@ -31,7 +31,10 @@ async function boundPod(ns: string, name: string): Promise<Pod> {
   const { identity, binding, uami } = await world.uami(ns, `${name}-id`, name);
   const ip = await world.pod(ns, name, { aadpodidbinding: name });
   await world.assign({ namespace: ns, name }, identity, binding);
-  await eventually(`${name} served`, async () => (await call(nmi.port, tokenPath('https://probe.example'), { from: ip })).status === 200);
+  await eventually(
+    `${name} served`,
+    async () => (await call(nmi.port, tokenPath('https://probe.example'), { from: ip })).status === 200,
+  );
   return { ip, clientId: uami.clientId, objectId: uami.objectId, resourceId: uami.resourceId };
 }
 
@@ -50,7 +53,12 @@ beforeAll(async () => {
     node: world.node,
     imdsPort: world.imdsPort,
     authorityCaPem: world.emulator.ca.pem,
-    args: ['--pod-lookup-wait=2s', '--assignment-wait=1s', '--request-timeout=2s', `--default-ad-endpoint=${world.authorityHost}`],
+    args: [
+      '--pod-lookup-wait=2s',
+      '--assignment-wait=1s',
+      '--request-timeout=2s',
+      `--default-ad-endpoint=${world.authorityHost}`,
+    ],
   });
   await waitReady(nmi);
   alice = await boundPod(nsA, 'alice');
@@ -70,8 +78,11 @@ describe("asking for another pod's identity", () => {
     ['msi_res_id', () => `&msi_res_id=${encodeURIComponent(bob.resourceId)}`],
     ['mi_res_id', () => `&mi_res_id=${encodeURIComponent(bob.resourceId)}`],
     ['object_id', () => `&object_id=${bob.objectId}`],
-    ['its own client_id and bob\'s msi_res_id', () => `&client_id=${alice.clientId}&msi_res_id=${encodeURIComponent(bob.resourceId)}`],
-  ])('by %s: refused, never bob\'s token', async (_name, extra) => {
+    [
+      "its own client_id and bob's msi_res_id",
+      () => `&client_id=${alice.clientId}&msi_res_id=${encodeURIComponent(bob.resourceId)}`,
+    ],
+  ])("by %s: refused, never bob's token", async (_name, extra) => {
     const before = await world.imdsTokenRequests();
     const answer = await call(nmi.port, tokenPath('https://vault.azure.net', extra()), { from: alice.ip });
     const refused = answer.status === 400 && servedClientId(answer) === undefined;
@@ -91,9 +102,17 @@ describe('spoofed caller headers', () => {
     ['X-Original-Forwarded-For', { 'X-Original-Forwarded-For': '' }],
     ['podns/podname (the original /host/token headers)', { podns: 'NS', podname: 'bob' }],
     ['Host: 169.254.169.254', { Host: '169.254.169.254' }],
-  ])('%s naming bob never gets bob\'s identity', async (_name, headers) => {
-    const spoof = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v === '' ? bob.ip : v === 'for=' ? `for=${bob.ip}` : v.replace('NS', nsA)]));
-    const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), { from: alice.ip, headers: { Metadata: 'true', ...spoof } });
+  ])("%s naming bob never gets bob's identity", async (_name, headers) => {
+    const spoof = Object.fromEntries(
+      Object.entries(headers).map(([k, v]) => [
+        k,
+        v === '' ? bob.ip : v === 'for=' ? `for=${bob.ip}` : v.replace('NS', nsA),
+      ]),
+    );
+    const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), {
+      from: alice.ip,
+      headers: { Metadata: 'true', ...spoof },
+    });
     const got = servedClientId(answer);
     tally.attack(got !== bob.clientId.toLowerCase());
     expect(got).not.toBe(bob.clientId.toLowerCase());
@@ -102,13 +121,19 @@ describe('spoofed caller headers', () => {
   });
 
   it('a doubled Metadata header is refused', async () => {
-    const answer = await rawRequest(alice.ip, `GET ${tokenPath('https://vault.azure.net')} HTTP/1.1\r\nHost: x\r\nMetadata: true\r\nMetadata: true\r\nConnection: close\r\n\r\n`);
+    const answer = await rawRequest(
+      alice.ip,
+      `GET ${tokenPath('https://vault.azure.net')} HTTP/1.1\r\nHost: x\r\nMetadata: true\r\nMetadata: true\r\nConnection: close\r\n\r\n`,
+    );
     tally.attack(!answer.startsWith('HTTP/1.1 200'));
     expect(answer).not.toMatch(/^HTTP\/1\.1 200/);
   });
 
   it('/host/token is off by default, whatever the headers say', async () => {
-    const answer = await call(nmi.port, '/host/token/?resource=https://vault.azure.net', { from: '127.0.0.1', headers: { podns: nsA, podname: 'bob', Authorization: 'Bearer x' } });
+    const answer = await call(nmi.port, '/host/token/?resource=https://vault.azure.net', {
+      from: '127.0.0.1',
+      headers: { podns: nsA, podname: 'bob', Authorization: 'Bearer x' },
+    });
     tally.attack(answer.status === 404);
     expect(answer.status).toBe(404);
   });
@@ -137,13 +162,38 @@ describe('malformed and oversized requests', () => {
   const CASES: ReadonlyArray<[string, () => string | Buffer]> = [
     ['binary garbage', () => Buffer.from([0, 1, 2, 255, 13, 10, 13, 10])],
     ['no HTTP version', () => 'GET /metadata/identity/oauth2/token?resource=x\r\n\r\n'],
-    ['a header without a colon', () => 'GET /metadata/identity/oauth2/token?resource=x HTTP/1.1\r\nMetadata true\r\n\r\n'],
-    ['CRLF injected through the query', () => `GET ${tokenPath('x\r\nSet-Cookie: a=b')} HTTP/1.1\r\nHost: x\r\nMetadata: true\r\n\r\n`],
-    ['an absolute-form target naming IMDS', () => 'GET http://169.254.169.254/metadata/identity/oauth2/token?resource=x HTTP/1.1\r\nHost: 169.254.169.254\r\nMetadata: true\r\n\r\n'],
-    ['a 2 MiB body on the token endpoint', () => `POST ${tokenPath('x')} HTTP/1.1\r\nHost: x\r\nMetadata: true\r\nContent-Length: 2097152\r\n\r\n${'a'.repeat(2 * 1024 * 1024)}`],
-    ['conflicting Content-Length and chunked (smuggling)', () => `GET ${tokenPath('x')} HTTP/1.1\r\nHost: x\r\nMetadata: true\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /metadata/instance HTTP/1.1\r\nMetadata: true\r\n\r\n`],
-    ['2,000 headers', () => `GET ${tokenPath('x')} HTTP/1.1\r\nMetadata: true\r\n${'X-A: b\r\n'.repeat(2000)}\r\n`],
-    ['a 64 KiB request line', () => `GET /metadata/identity/oauth2/token?resource=${'a'.repeat(65536)} HTTP/1.1\r\nMetadata: true\r\n\r\n`],
+    [
+      'a header without a colon',
+      () => 'GET /metadata/identity/oauth2/token?resource=x HTTP/1.1\r\nMetadata true\r\n\r\n',
+    ],
+    [
+      'CRLF injected through the query',
+      () => `GET ${tokenPath('x\r\nSet-Cookie: a=b')} HTTP/1.1\r\nHost: x\r\nMetadata: true\r\n\r\n`,
+    ],
+    [
+      'an absolute-form target naming IMDS',
+      () =>
+        'GET http://169.254.169.254/metadata/identity/oauth2/token?resource=x HTTP/1.1\r\nHost: 169.254.169.254\r\nMetadata: true\r\n\r\n',
+    ],
+    [
+      'a 2 MiB body on the token endpoint',
+      () =>
+        `POST ${tokenPath('x')} HTTP/1.1\r\nHost: x\r\nMetadata: true\r\nContent-Length: 2097152\r\n\r\n${'a'.repeat(2 * 1024 * 1024)}`,
+    ],
+    [
+      'conflicting Content-Length and chunked (smuggling)',
+      () =>
+        `GET ${tokenPath('x')} HTTP/1.1\r\nHost: x\r\nMetadata: true\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /metadata/instance HTTP/1.1\r\nMetadata: true\r\n\r\n`,
+    ],
+    [
+      '2,000 headers',
+      () => `GET ${tokenPath('x')} HTTP/1.1\r\nMetadata: true\r\n${'X-A: b\r\n'.repeat(2000)}\r\n`,
+    ],
+    [
+      'a 64 KiB request line',
+      () =>
+        `GET /metadata/identity/oauth2/token?resource=${'a'.repeat(65536)} HTTP/1.1\r\nMetadata: true\r\n\r\n`,
+    ],
   ];
 
   it.each(CASES)('%s: no token, NMI keeps serving', async (_name, payload) => {
@@ -152,7 +202,8 @@ describe('malformed and oversized requests', () => {
     const noToken = !answer.includes('access_token') && !/^HTTP\/1\.1 200/.test(answer);
     const statusLine = answer.split('\r\n')[0] ?? '';
     const safeStatus = answer === '' || /^HTTP\/1\.1 4\d\d/.test(statusLine);
-    const stillServes = (await call(nmi.port, tokenPath('https://probe.example'), { from: alice.ip })).status === 200;
+    const stillServes =
+      (await call(nmi.port, tokenPath('https://probe.example'), { from: alice.ip })).status === 200;
     tally.attack(noToken && safeStatus && stillServes);
     expect(noToken).toBe(true);
     expect(safeStatus).toBe(true);
@@ -172,7 +223,9 @@ describe('slow-loris', () => {
       const s = new Socket();
       s.on('error', () => undefined);
       closed.push(new Promise((resolve) => s.on('close', () => resolve(Date.now() - started))));
-      s.connect({ host: '127.0.0.1', port: nmi.port, localAddress: bob.ip }, () => s.write('GET /metadata/identity/oauth2/token?resource=x HTTP/1.1\r\nMetadata: true\r\n'));
+      s.connect({ host: '127.0.0.1', port: nmi.port, localAddress: bob.ip }, () =>
+        s.write('GET /metadata/identity/oauth2/token?resource=x HTTP/1.1\r\nMetadata: true\r\n'),
+      );
       sockets.push(s);
     }
     const drip = setInterval(() => sockets.forEach((s) => s.writable && s.write('X-Slow: 1\r\n')), 300);
@@ -205,8 +258,16 @@ describe('service principal credentials that are missing or wrong', () => {
   it('a Secret with the wrong keys is a retryable 503 that names what to fix; other pods are still served', async () => {
     const clientId = await world.servicePrincipal({ secret: SP_SECRET });
     // Two keys, neither clientSecret (one key alone is taken as the secret, for old Secrets).
-    await createSecret(world.admin, nsA, 'wrong-keys', { 'client-secret': Buffer.from(SP_SECRET), note: Buffer.from('x') });
-    const identity = await createIdentity(world.admin, nsA, 'sp-wrong-keys', { type: 1, tenantID: world.tenant, clientID: clientId, clientPassword: { name: 'wrong-keys', namespace: nsA } });
+    await createSecret(world.admin, nsA, 'wrong-keys', {
+      'client-secret': Buffer.from(SP_SECRET),
+      note: Buffer.from('x'),
+    });
+    const identity = await createIdentity(world.admin, nsA, 'sp-wrong-keys', {
+      type: 1,
+      tenantID: world.tenant,
+      clientID: clientId,
+      clientPassword: { name: 'wrong-keys', namespace: nsA },
+    });
     const binding = await createBinding(world.admin, nsA, 'sp-wrong-keys-binding', 'sp-wrong-keys', 'spwk');
     const ip = await world.pod(nsA, 'spwk', { aadpodidbinding: 'spwk' });
     await world.assign({ namespace: nsA, name: 'spwk' }, identity, binding);
@@ -233,7 +294,8 @@ describe('tokens and secrets never leak', () => {
     const core = world.admin.makeApiClient(CoreV1Api);
     const events: string[] = [];
     for (const ns of [nsA, nsB, world.system]) {
-      for (const e of (await core.listNamespacedEvent({ namespace: ns })).items) events.push(JSON.stringify(e));
+      for (const e of (await core.listNamespacedEvent({ namespace: ns })).items)
+        events.push(JSON.stringify(e));
     }
     const leaks = scanForLeaks([...nmi.logs, ...events], secrets);
     tally.attack(leaks.length === 0);

@@ -14,7 +14,9 @@ let nmi: RunningNmi;
 
 beforeAll(async () => {
   await world.open([nsA, nsB]);
-  await world.admin.makeApiClient(CoreV1Api).createNamespacedServiceAccount({ namespace: world.system, body: { metadata: { name: 'csi-driver' } } });
+  await world.admin
+    .makeApiClient(CoreV1Api)
+    .createNamespacedServiceAccount({ namespace: world.system, body: { metadata: { name: 'csi-driver' } } });
   nmi = await startNmi({
     kubeConfig: world.nmiKc,
     node: world.node,
@@ -39,23 +41,38 @@ describe('managed mode', () => {
   it('serves a pod from the bindings and identities of its namespace', async () => {
     const { uami } = await world.uami(nsA, 'm-id', 'm-sel');
     const ip = await world.pod(nsA, 'm-pod', { aadpodidbinding: 'm-sel' });
-    await eventually('token', async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 200);
-    const answer = await call(nmi.port, tokenPath('https://vault.azure.net', `&client_id=${uami.clientId}`), { from: ip });
+    await eventually(
+      'token',
+      async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 200,
+    );
+    const answer = await call(nmi.port, tokenPath('https://vault.azure.net', `&client_id=${uami.clientId}`), {
+      from: ip,
+    });
     expect(JSON.parse(answer.body).client_id).toBe(uami.clientId);
   });
 
   it('never uses a binding of another namespace', async () => {
     await world.uami(nsB, 'other-id', 'shared-sel');
     const ip = await world.pod(nsA, 'looking-elsewhere', { aadpodidbinding: 'shared-sel' });
-    await eventually('pod known', async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 400);
+    await eventually(
+      'pod known',
+      async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 400,
+    );
   });
 
   it('answers pending? never: an identity missing from the VM is the IMDS error, not a wait', async () => {
     const uami = uamiFor('not-on-vm');
-    await createIdentity(world.admin, nsA, 'not-on-vm', { type: 0, clientID: uami.clientId, resourceID: uami.resourceId });
+    await createIdentity(world.admin, nsA, 'not-on-vm', {
+      type: 0,
+      clientID: uami.clientId,
+      resourceID: uami.resourceId,
+    });
     await createBinding(world.admin, nsA, 'not-on-vm-binding', 'not-on-vm', 'nov');
     const ip = await world.pod(nsA, 'nov-pod', { aadpodidbinding: 'nov' });
-    await eventually('upstream refusal', async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 403);
+    await eventually(
+      'upstream refusal',
+      async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 403,
+    );
   });
 });
 
@@ -64,22 +81,53 @@ describe('/host/token', () => {
     const { uami } = await world.uami(nsA, 'h-id', 'h-sel');
     await world.pod(nsA, 'h-pod', { aadpodidbinding: 'h-sel' });
     const headers = { podns: nsA, podname: 'h-pod' };
-    const anonymous = await call(nmi.port, '/host/token/?resource=https://vault.azure.net', { from: '127.0.0.1', headers });
+    const anonymous = await call(nmi.port, '/host/token/?resource=https://vault.azure.net', {
+      from: '127.0.0.1',
+      headers,
+    });
     expect(anonymous.status).toBe(401);
-    const wrongAudience = await requestServiceAccountToken(world.admin, world.system, 'csi-driver', { audiences: ['someone-else'] });
-    const refused = await call(nmi.port, '/host/token/?resource=https://vault.azure.net', { from: '127.0.0.1', headers: { ...headers, Authorization: `Bearer ${wrongAudience}` } });
+    const wrongAudience = await requestServiceAccountToken(world.admin, world.system, 'csi-driver', {
+      audiences: ['someone-else'],
+    });
+    const refused = await call(nmi.port, '/host/token/?resource=https://vault.azure.net', {
+      from: '127.0.0.1',
+      headers: { ...headers, Authorization: `Bearer ${wrongAudience}` },
+    });
     expect(refused.status).toBe(401);
-    const notAllowed = await requestServiceAccountToken(world.admin, world.system, 'pod-identity-nmi', { audiences: ['pod-identity-nmi'] });
-    expect((await call(nmi.port, '/host/token/?resource=x', { from: '127.0.0.1', headers: { ...headers, Authorization: `Bearer ${notAllowed}` } })).status).toBe(403);
-    const token = await requestServiceAccountToken(world.admin, world.system, 'csi-driver', { audiences: ['pod-identity-nmi'] });
-    const fromPodAddress = await call(nmi.port, '/host/token/?resource=x', { from: '127.0.5.5', headers: { ...headers, Authorization: `Bearer ${token}` } });
+    const notAllowed = await requestServiceAccountToken(world.admin, world.system, 'pod-identity-nmi', {
+      audiences: ['pod-identity-nmi'],
+    });
+    expect(
+      (
+        await call(nmi.port, '/host/token/?resource=x', {
+          from: '127.0.0.1',
+          headers: { ...headers, Authorization: `Bearer ${notAllowed}` },
+        })
+      ).status,
+    ).toBe(403);
+    const token = await requestServiceAccountToken(world.admin, world.system, 'csi-driver', {
+      audiences: ['pod-identity-nmi'],
+    });
+    const fromPodAddress = await call(nmi.port, '/host/token/?resource=x', {
+      from: '127.0.5.5',
+      headers: { ...headers, Authorization: `Bearer ${token}` },
+    });
     expect(fromPodAddress.status).toBe(403);
-    const answer = await call(nmi.port, '/host/token/?resource=https://vault.azure.net', { from: '127.0.0.1', headers: { ...headers, Authorization: `Bearer ${token}` } });
+    const answer = await call(nmi.port, '/host/token/?resource=https://vault.azure.net', {
+      from: '127.0.0.1',
+      headers: { ...headers, Authorization: `Bearer ${token}` },
+    });
     expect(answer.status).toBe(200);
-    const body = JSON.parse(answer.body) as { token: { access_token: string; resource: string }; clientid: string };
+    const body = JSON.parse(answer.body) as {
+      token: { access_token: string; resource: string };
+      clientid: string;
+    };
     expect(body.clientid).toBe(uami.clientId);
     expect(body.token.resource).toBe('https://vault.azure.net');
-    const missing = await call(nmi.port, '/host/token/?resource=x', { from: '127.0.0.1', headers: { Authorization: `Bearer ${token}` } });
+    const missing = await call(nmi.port, '/host/token/?resource=x', {
+      from: '127.0.0.1',
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(missing.status).toBe(400);
   });
 });

@@ -11,7 +11,12 @@ let nmi: RunningNmi;
 
 beforeAll(async () => {
   await world.open([ns]);
-  nmi = await startNmi({ kubeConfig: world.nmiKc, node: world.node, imdsPort: world.imdsPort, args: ['--assignment-wait=10s', '--log-level=info'] });
+  nmi = await startNmi({
+    kubeConfig: world.nmiKc,
+    node: world.node,
+    imdsPort: world.imdsPort,
+    args: ['--assignment-wait=10s', '--log-level=info'],
+  });
   await waitReady(nmi);
 });
 
@@ -28,7 +33,12 @@ it('measures cache-hit latency and first token after Assigned', async () => {
   const { identity, binding } = await world.uami(ns, 'bench-id', 'bench');
   const ip = await world.pod(ns, 'bench', { aadpodidbinding: 'bench' });
   const aai = await world.assign({ namespace: ns, name: 'bench' }, identity, binding, 'Created');
-  await eventually('pending seen', async () => (await call(nmi.port, tokenPath('https://warm.example'), { from: ip, timeoutMs: 30_000 })).status !== 200 || true);
+  await eventually(
+    'pending seen',
+    async () =>
+      (await call(nmi.port, tokenPath('https://warm.example'), { from: ip, timeoutMs: 30_000 })).status !==
+        200 || true,
+  );
 
   const waiting = call(nmi.port, tokenPath('https://first.example'), { from: ip, timeoutMs: 30_000 });
   await new Promise((r) => setTimeout(r, 300));
@@ -48,7 +58,11 @@ it('measures cache-hit latency and first token after Assigned', async () => {
   samples.sort((a, b) => a - b);
   const result = {
     firstTokenAfterAssignedMs: Math.round(firstTokenMs),
-    cacheHitMs: { p50: +percentile(samples, 50).toFixed(2), p99: +percentile(samples, 99).toFixed(2), n: samples.length },
+    cacheHitMs: {
+      p50: +percentile(samples, 50).toFixed(2),
+      p99: +percentile(samples, 99).toFixed(2),
+      n: samples.length,
+    },
   };
   process.stdout.write(`\nNMI measurement: ${JSON.stringify(result)}\n`);
 });

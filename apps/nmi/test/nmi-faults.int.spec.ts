@@ -15,20 +15,32 @@ let nmi: RunningNmi;
 const pods: Array<{ ip: string; clientId: string }> = [];
 
 async function start(): Promise<RunningNmi> {
-  const running = await startNmi({ kubeConfig: world.nmiKc, node: world.node, imdsPort: world.imdsPort, args: [`--nmi-port=${port}`, '--pod-lookup-wait=2s', '--upstream-timeout=2s'] });
+  const running = await startNmi({
+    kubeConfig: world.nmiKc,
+    node: world.node,
+    imdsPort: world.imdsPort,
+    args: [`--nmi-port=${port}`, '--pod-lookup-wait=2s', '--upstream-timeout=2s'],
+  });
   await waitReady(running);
   return running;
 }
 
 /** One request from every pod; counts each outcome; fails on another pod's token or a non-retryable answer. */
-async function round(resource: string, counted: boolean): Promise<{ wrongToken: number; nonRetryable: number }> {
+async function round(
+  resource: string,
+  counted: boolean,
+): Promise<{ wrongToken: number; nonRetryable: number }> {
   let wrongToken = 0;
   let nonRetryable = 0;
   await Promise.all(
     pods.map(async (pod) => {
       try {
         const answer = await call(port, tokenPath(resource), { from: pod.ip, timeoutMs: 10_000 });
-        if (answer.status === 200 && (JSON.parse(answer.body) as { client_id: string }).client_id !== pod.clientId) wrongToken++;
+        if (
+          answer.status === 200 &&
+          (JSON.parse(answer.body) as { client_id: string }).client_id !== pod.clientId
+        )
+          wrongToken++;
         if (counted && !tally.request({ status: answer.status })) nonRetryable++;
       } catch (err) {
         if (counted) tally.request({ transportError: (err as Error).message });
@@ -48,7 +60,15 @@ beforeAll(async () => {
     await world.assign({ namespace: ns, name: `f${i}` }, identity, binding);
     pods.push({ ip, clientId: uami.clientId });
   }
-  await eventually('all served', async () => (await round('https://warm.example', false)).wrongToken === 0 && (await Promise.all(pods.map((p) => call(port, tokenPath('https://warm.example'), { from: p.ip })))).every((a) => a.status === 200), 30_000);
+  await eventually(
+    'all served',
+    async () =>
+      (await round('https://warm.example', false)).wrongToken === 0 &&
+      (
+        await Promise.all(pods.map((p) => call(port, tokenPath('https://warm.example'), { from: p.ip })))
+      ).every((a) => a.status === 200),
+    30_000,
+  );
 });
 
 afterAll(async () => {
@@ -78,7 +98,13 @@ it('NMI restarted under load: only retryable failures, no wrong token, all serve
   const survived = totals.wrongToken === 0 && totals.nonRetryable === 0 && after.wrongToken === 0;
   tally.fault(survived);
   expect(totals).toEqual({ wrongToken: 0, nonRetryable: 0 });
-  expect((await Promise.all(pods.map((p) => call(port, tokenPath('https://after-restart.example'), { from: p.ip })))).map((a) => a.status)).toEqual(pods.map(() => 200));
+  expect(
+    (
+      await Promise.all(
+        pods.map((p) => call(port, tokenPath('https://after-restart.example'), { from: p.ip })),
+      )
+    ).map((a) => a.status),
+  ).toEqual(pods.map(() => 200));
 }, 90_000);
 
 it('IMDS outage (dropped connections, then hung ones): cached tokens served, misses retryable, recovery after', async () => {
@@ -100,5 +126,12 @@ it('IMDS outage (dropped connections, then hung ones): cached tokens served, mis
     tally.fault(totals.wrongToken === 0 && totals.nonRetryable === 0 && recovered.wrongToken === 0);
   }
   expect(totals).toEqual({ wrongToken: 0, nonRetryable: 0 });
-  await eventually('served again', async () => (await Promise.all(pods.map((p) => call(port, tokenPath('https://recovered.example'), { from: p.ip })))).every((a) => a.status === 200), 20_000);
+  await eventually(
+    'served again',
+    async () =>
+      (
+        await Promise.all(pods.map((p) => call(port, tokenPath('https://recovered.example'), { from: p.ip })))
+      ).every((a) => a.status === 200),
+    20_000,
+  );
 }, 90_000);

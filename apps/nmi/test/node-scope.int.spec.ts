@@ -13,7 +13,12 @@ let nmi: RunningNmi;
 
 beforeAll(async () => {
   await world.open([ns]);
-  nmi = await startNmi({ kubeConfig: world.nmiKc, node: world.node, imdsPort: world.imdsPort, args: ['--pod-lookup-wait=2s', '--assignment-wait=2s'] });
+  nmi = await startNmi({
+    kubeConfig: world.nmiKc,
+    node: world.node,
+    imdsPort: world.imdsPort,
+    args: ['--pod-lookup-wait=2s', '--assignment-wait=2s'],
+  });
   await waitReady(nmi);
 });
 
@@ -27,7 +32,10 @@ async function spoofCapablePod(name: string, node: string, container: Partial<V1
   const core = world.admin.makeApiClient(CoreV1Api);
   const pod = await core.createNamespacedPod({
     namespace: ns,
-    body: { metadata: { name }, spec: { nodeName: node, containers: [{ name: 'app', image: 'example.invalid/app:1', ...container }] } },
+    body: {
+      metadata: { name },
+      spec: { nodeName: node, containers: [{ name: 'app', image: 'example.invalid/app:1', ...container }] },
+    },
   });
   await setPodStatus(world.admin, ns, name, nextPodIp(), 'Running', pod);
 }
@@ -38,8 +46,17 @@ it('serves its own pod although a pod of another node has the same IP (not an am
   await world.assign({ namespace: ns, name: 'local' }, identity, binding);
   // Same IP, same label, on another node: a cluster-wide watch would see two live pods with one IP
   // and refuse to guess (503).
-  await createPod(world.admin, { namespace: ns, name: 'remote', node: otherNode, ip, labels: { aadpodidbinding: 'local' } });
-  await eventually('token served', async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 200);
+  await createPod(world.admin, {
+    namespace: ns,
+    name: 'remote',
+    node: otherNode,
+    ip,
+    labels: { aadpodidbinding: 'local' },
+  });
+  await eventually(
+    'token served',
+    async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 200,
+  );
   // Give the watch time to deliver the remote pod, had it been watched.
   await new Promise((r) => setTimeout(r, 1000));
   const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip });
@@ -50,7 +67,13 @@ it('serves its own pod although a pod of another node has the same IP (not an am
 it('does not know a bound pod of another node calling from its IP', async () => {
   const { identity, binding } = await world.uami(ns, 'remote-id', 'remote-only');
   const ip = nextPodIp();
-  await createPod(world.admin, { namespace: ns, name: 'remote-bound', node: otherNode, ip, labels: { aadpodidbinding: 'remote-only' } });
+  await createPod(world.admin, {
+    namespace: ns,
+    name: 'remote-bound',
+    node: otherNode,
+    ip,
+    labels: { aadpodidbinding: 'remote-only' },
+  });
   await world.assign({ namespace: ns, name: 'remote-bound' }, identity, binding);
   const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip });
   expect(answer.status).not.toBe(200);
@@ -60,13 +83,17 @@ it('does not know a bound pod of another node calling from its IP', async () => 
 it('warns once per pod of its node that adds NET_RAW or runs privileged, and never about other nodes', async () => {
   await spoofCapablePod('raw-local', world.node, { securityContext: { capabilities: { add: ['NET_RAW'] } } });
   await spoofCapablePod('priv-local', world.node, { securityContext: { privileged: true } });
-  await spoofCapablePod('raw-remote', otherNode, { securityContext: { capabilities: { add: ['CAP_NET_RAW'] } } });
+  await spoofCapablePod('raw-remote', otherNode, {
+    securityContext: { capabilities: { add: ['CAP_NET_RAW'] } },
+  });
   await spoofCapablePod('plain-local', world.node, {});
   const warnings = (): string[] => nmi.logs.filter((l) => l.includes('NET_RAW or runs privileged'));
   await eventually('warnings logged', async () => warnings().length >= 2);
   // A status update re-delivers the pod: still one warning per pod.
   await setPodStatus(world.admin, ns, 'raw-local', nextPodIp(), 'Running');
   await new Promise((r) => setTimeout(r, 1000));
-  const pods = warnings().map((l) => (JSON.parse(l) as { pod: string }).pod).sort();
+  const pods = warnings()
+    .map((l) => (JSON.parse(l) as { pod: string }).pod)
+    .sort();
   expect(pods).toEqual([`${ns}/priv-local`, `${ns}/raw-local`]);
 });

@@ -36,27 +36,47 @@ afterAll(async () => {
   await world.close();
 });
 
-const isAudit = (resource: string) => (line: LogLine): boolean => line.audit === 'token-issued' && line.resource === resource;
+const isAudit =
+  (resource: string) =>
+  (line: LogLine): boolean =>
+    line.audit === 'token-issued' && line.resource === resource;
 
 it('drains the request in flight on SIGTERM and exits 0', async () => {
   const nmi = child as ChildNmi;
   const { port, probePort } = await nmi.started();
-  await eventually('ready', async () => (await call(probePort, '/readyz', { from: '127.0.0.1', headers: {} })).status === 200, 30_000);
+  await eventually(
+    'ready',
+    async () => (await call(probePort, '/readyz', { from: '127.0.0.1', headers: {} })).status === 200,
+    30_000,
+  );
 
   const { identity, binding } = await world.uami(ns, 'drain-id', 'drain');
   const ip = await world.pod(ns, 'drain', { aadpodidbinding: 'drain' });
   await world.assign({ namespace: ns, name: 'drain' }, identity, binding);
-  await eventually('token served', async () => (await call(port, tokenPath('https://warm.example'), { from: ip })).status === 200, 30_000);
+  await eventually(
+    'token served',
+    async () => (await call(port, tokenPath('https://warm.example'), { from: ip })).status === 200,
+    30_000,
+  );
 
-  await world.emulator.control.addFault({ match: { service: 'imds', operation: 'identity/oauth2/token' }, action: { type: 'latency', ms: 4000 }, times: 1 });
+  await world.emulator.control.addFault({
+    match: { service: 'imds', operation: 'identity/oauth2/token' },
+    action: { type: 'latency', ms: 4000 },
+    times: 1,
+  });
   const before = await world.imdsTokenRequests();
   const inFlight = call(port, tokenPath('https://drain.example'), { from: ip, timeoutMs: 60_000 });
   await eventually('request reached IMDS', async () => (await world.imdsTokenRequests()) > before);
 
   nmi.signal('SIGTERM');
-  await nmi.waitForLog('"nmi stopping"', (l) => typeof l.msg === 'string' && l.msg.startsWith('nmi stopping'));
+  await nmi.waitForLog(
+    '"nmi stopping"',
+    (l) => typeof l.msg === 'string' && l.msg.startsWith('nmi stopping'),
+  );
   // No longer accepting: a new connection is refused while the old request is still being served.
-  await expect(call(port, tokenPath('https://drain.example'), { from: ip, timeoutMs: 10_000 })).rejects.toThrow(/ECONNREFUSED/);
+  await expect(
+    call(port, tokenPath('https://drain.example'), { from: ip, timeoutMs: 10_000 }),
+  ).rejects.toThrow(/ECONNREFUSED/);
 
   const answer = await inFlight;
   expect(answer.status).toBe(200);

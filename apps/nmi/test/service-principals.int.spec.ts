@@ -31,7 +31,10 @@ afterAll(async () => {
 });
 
 function claims(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** An identity of `spec`, bound and assigned to a new running pod; returns the pod's IP. */
@@ -63,11 +66,19 @@ describe('type 1: client secret', () => {
   });
 
   it('gets an IMDS-shaped token from Entra ID', async () => {
-    await eventually('token', async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 200);
+    await eventually(
+      'token',
+      async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 200,
+    );
     const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip });
     const body = JSON.parse(answer.body) as Record<string, string>;
-    expect(body).toMatchObject({ client_id: clientId, resource: 'https://vault.azure.net', token_type: 'Bearer' });
-    for (const key of ['access_token', 'expires_in', 'expires_on', 'not_before']) expect(typeof body[key]).toBe('string');
+    expect(body).toMatchObject({
+      client_id: clientId,
+      resource: 'https://vault.azure.net',
+      token_type: 'Bearer',
+    });
+    for (const key of ['access_token', 'expires_in', 'expires_on', 'not_before'])
+      expect(typeof body[key]).toBe('string');
     const tokenClaims = claims(body.access_token);
     expect(tokenClaims).toMatchObject({ appid: clientId, tid: world.tenant });
     expect(tokenClaims.aud).toMatch(/^https:\/\/vault\.azure\.net\/?$/);
@@ -82,10 +93,28 @@ describe('type 1: client secret', () => {
 
   it('answers a refused secret with 403 and a missing Secret with 503 + Retry-After', async () => {
     await createSecret(world.admin, ns, 'sp-wrong', { clientSecret: Buffer.from('not-the-secret') });
-    const wrong = await podWith('sp-wrong', { type: 1, tenantID: world.tenant, clientID: clientId, clientPassword: { name: 'sp-wrong', namespace: ns } });
-    await eventually('refusal', async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: wrong })).status === 403);
-    const missing = await podWith('sp-missing', { type: 1, tenantID: world.tenant, clientID: clientId, clientPassword: { name: 'no-such-secret', namespace: ns } });
-    await eventually('missing secret', async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: missing })).status === 503);
+    const wrong = await podWith('sp-wrong', {
+      type: 1,
+      tenantID: world.tenant,
+      clientID: clientId,
+      clientPassword: { name: 'sp-wrong', namespace: ns },
+    });
+    await eventually(
+      'refusal',
+      async () =>
+        (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: wrong })).status === 403,
+    );
+    const missing = await podWith('sp-missing', {
+      type: 1,
+      tenantID: world.tenant,
+      clientID: clientId,
+      clientPassword: { name: 'no-such-secret', namespace: ns },
+    });
+    await eventually(
+      'missing secret',
+      async () =>
+        (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: missing })).status === 503,
+    );
     const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), { from: missing });
     expect(answer.headers['retry-after']).toBe('5');
   });
@@ -103,17 +132,27 @@ describe('type 1 with auxiliary tenants', () => {
       clientPassword: { name: 'sp-aux', namespace: ns },
       adEndpoint: world.authorityHost,
     });
-    await eventually('tokens', async () => (await call(nmi.port, tokenPath('https://management.azure.com/'), { from: ip })).status === 200);
+    await eventually(
+      'tokens',
+      async () =>
+        (await call(nmi.port, tokenPath('https://management.azure.com/'), { from: ip })).status === 200,
+    );
     const answer = await call(nmi.port, tokenPath('https://management.azure.com/'), { from: ip });
     const body = JSON.parse(answer.body) as Record<string, string>[];
     expect(Array.isArray(body)).toBe(true);
     expect(body).toHaveLength(2);
     for (const token of body) {
-      expect(token).toMatchObject({ client_id: clientId, resource: 'https://management.azure.com/', token_type: 'Bearer' });
+      expect(token).toMatchObject({
+        client_id: clientId,
+        resource: 'https://management.azure.com/',
+        token_type: 'Bearer',
+      });
       expect(claims(token.access_token).appid).toBe(clientId);
     }
     // One token request per tenant, at each tenant's own endpoint.
-    const paths = (await world.emulator.control.requests(1000)).filter((r) => r.service === 'entra' && r.operation === 'token').map((r) => r.path);
+    const paths = (await world.emulator.control.requests(1000))
+      .filter((r) => r.service === 'entra' && r.operation === 'token')
+      .map((r) => r.path);
     expect(paths).toContain(`/${world.tenant}/oauth2/v2.0/token`);
     expect(paths).toContain(`/${TENANT_ALIAS}/oauth2/v2.0/token`);
   });
@@ -123,9 +162,20 @@ describe('type 2: PFX certificate and password', () => {
   it('gets a token with the certificate from the Secret, at the default authority', async () => {
     const cert = generateClientCertificate('nmi-type-2');
     const clientId = await world.servicePrincipal({ certificatePem: cert.certPem });
-    await createSecret(world.admin, ns, 'sp-two', { certificate: toPfx(cert.keyPem, cert.certPem, 'pfx-pass'), password: Buffer.from('pfx-pass') });
-    const ip = await podWith('sp-two', { type: 2, tenantID: world.tenant, clientID: clientId, clientPassword: { name: 'sp-two', namespace: ns } });
-    await eventually('token', async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 200);
+    await createSecret(world.admin, ns, 'sp-two', {
+      certificate: toPfx(cert.keyPem, cert.certPem, 'pfx-pass'),
+      password: Buffer.from('pfx-pass'),
+    });
+    const ip = await podWith('sp-two', {
+      type: 2,
+      tenantID: world.tenant,
+      clientID: clientId,
+      clientPassword: { name: 'sp-two', namespace: ns },
+    });
+    await eventually(
+      'token',
+      async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 200,
+    );
     const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip });
     const body = JSON.parse(answer.body) as Record<string, string>;
     expect(body.client_id).toBe(clientId);
@@ -135,9 +185,20 @@ describe('type 2: PFX certificate and password', () => {
   it('answers 503 + Retry-After when the password does not open the PFX', async () => {
     const cert = generateClientCertificate('nmi-type-2-bad');
     const clientId = await world.servicePrincipal({ certificatePem: cert.certPem });
-    await createSecret(world.admin, ns, 'sp-two-bad', { certificate: toPfx(cert.keyPem, cert.certPem, 'right'), password: Buffer.from('wrong') });
-    const ip = await podWith('sp-two-bad', { type: 2, tenantID: world.tenant, clientID: clientId, clientPassword: { name: 'sp-two-bad', namespace: ns } });
-    await eventually('refusal', async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 503);
+    await createSecret(world.admin, ns, 'sp-two-bad', {
+      certificate: toPfx(cert.keyPem, cert.certPem, 'right'),
+      password: Buffer.from('wrong'),
+    });
+    const ip = await podWith('sp-two-bad', {
+      type: 2,
+      tenantID: world.tenant,
+      clientID: clientId,
+      clientPassword: { name: 'sp-two-bad', namespace: ns },
+    });
+    await eventually(
+      'refusal',
+      async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 503,
+    );
   });
 });
 
@@ -145,7 +206,8 @@ describe('logs', () => {
   it('never contain a secret, a token or a full client id', () => {
     const lines = nmi.logs.join('');
     expect(lines).toContain('"audit":"token-issued"');
-    for (const secret of ['type-1-secret-value', 'aux-secret', 'pfx-pass', 'not-the-secret']) expect(lines).not.toContain(secret);
+    for (const secret of ['type-1-secret-value', 'aux-secret', 'pfx-pass', 'not-the-secret'])
+      expect(lines).not.toContain(secret);
     expect(lines).not.toMatch(/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/);
     expect(lines).not.toContain('BEGIN');
   });

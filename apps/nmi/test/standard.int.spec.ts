@@ -3,7 +3,15 @@
 import http from 'node:http';
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { createBinding, createException, createIdentity, createPod, deletePod, setAssignedStatus, setPodStatus } from './support/cluster';
+import {
+  createBinding,
+  createException,
+  createIdentity,
+  createPod,
+  deletePod,
+  setAssignedStatus,
+  setPodStatus,
+} from './support/cluster';
 import { call, tokenPath } from './support/client';
 import { type RunningNmi, startNmi, waitReady } from './support/nmi';
 import { eventually, World } from './support/world';
@@ -32,11 +40,17 @@ afterAll(async () => {
 });
 
 /** A bound, assigned pod in nsA. */
-async function boundPod(name: string, selector = name): Promise<{ ip: string; clientId: string; resourceId: string }> {
+async function boundPod(
+  name: string,
+  selector = name,
+): Promise<{ ip: string; clientId: string; resourceId: string }> {
   const { identity, binding, uami } = await world.uami(nsA, `${name}-id`, selector);
   const ip = await world.pod(nsA, name, { aadpodidbinding: selector });
   await world.assign({ namespace: nsA, name }, identity, binding);
-  await eventually('token served', async () => (await call(nmi.port, tokenPath('https://probe.example'), { from: ip })).status === 200);
+  await eventually(
+    'token served',
+    async () => (await call(nmi.port, tokenPath('https://probe.example'), { from: ip })).status === 200,
+  );
   return { ip, clientId: uami.clientId, resourceId: uami.resourceId };
 }
 
@@ -48,7 +62,10 @@ describe('a bound pod', () => {
 
   it.each([
     ['curl form', '/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net'],
-    ['trailing slash (msal)', '/metadata/identity/oauth2/token/?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net'],
+    [
+      'trailing slash (msal)',
+      '/metadata/identity/oauth2/token/?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net',
+    ],
     ['upper-case Metadata', '/Metadata/identity/oauth2/token?resource=https://vault.azure.net'],
     ['double leading slash', '//metadata/identity/oauth2/token/?resource=https://vault.azure.net'],
   ])('gets an IMDS-shaped token (%s)', async (_name, path) => {
@@ -81,14 +98,24 @@ describe('a bound pod', () => {
 
   it('may name its identity by object_id', async () => {
     const objectId = world.identities.get(pod.clientId)?.objectId ?? '';
-    const ok = await call(nmi.port, tokenPath('https://objid.example', `&object_id=${objectId}`), { from: pod.ip });
+    const ok = await call(nmi.port, tokenPath('https://objid.example', `&object_id=${objectId}`), {
+      from: pod.ip,
+    });
     expect(ok.status).toBe(200);
-    const other = await call(nmi.port, tokenPath('https://objid.example', '&object_id=00000000-0000-0000-0000-000000000000'), { from: pod.ip });
+    const other = await call(
+      nmi.port,
+      tokenPath('https://objid.example', '&object_id=00000000-0000-0000-0000-000000000000'),
+      { from: pod.ip },
+    );
     expect(other.status).toBe(400);
   });
 
   it('gets 400 Identity not found for an identity it does not hold', async () => {
-    const answer = await call(nmi.port, tokenPath('https://vault.azure.net', '&client_id=11111111-2222-3333-4444-555555555555'), { from: pod.ip });
+    const answer = await call(
+      nmi.port,
+      tokenPath('https://vault.azure.net', '&client_id=11111111-2222-3333-4444-555555555555'),
+      { from: pod.ip },
+    );
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_request' });
     expect(JSON.parse(answer.body).error_description).toContain('Identity not found');
@@ -98,7 +125,9 @@ describe('a bound pod', () => {
     const agent = new http.Agent({ localAddress: pod.ip });
     const base = createDefaultHttpClient();
     // The pod's network: requests leave from the pod's address. The credential itself is unchanged.
-    const httpClient: HttpClient = { sendRequest: (request) => base.sendRequest(Object.assign(request, { agent, timeout: 10_000 })) };
+    const httpClient: HttpClient = {
+      sendRequest: (request) => base.sendRequest(Object.assign(request, { agent, timeout: 10_000 })),
+    };
     const byClientId = new ManagedIdentityCredential({ clientId: pod.clientId, httpClient });
     const token = await byClientId.getToken('https://sdk-client.example/.default');
     expect(token?.token.split('.')).toHaveLength(3);
@@ -113,14 +142,18 @@ describe('a bound pod', () => {
   it('is served from the cache: the second request does not reach IMDS', async () => {
     await call(nmi.port, tokenPath('https://cache.example'), { from: pod.ip });
     const before = await world.imdsTokenRequests();
-    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => call(nmi.port, tokenPath('https://cache.example'), { from: pod.ip })));
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => call(nmi.port, tokenPath('https://cache.example'), { from: pod.ip })),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(await world.imdsTokenRequests()).toBe(before);
   });
 
   it('coalesces concurrent misses into one IMDS call', async () => {
     const before = await world.imdsTokenRequests();
-    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map(() => call(nmi.port, tokenPath('https://coalesce.example'), { from: pod.ip })));
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(() => call(nmi.port, tokenPath('https://coalesce.example'), { from: pod.ip })),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect((await world.imdsTokenRequests()) - before).toBe(1);
   });
@@ -167,16 +200,27 @@ describe('refusals', () => {
   });
 
   it('answers a missing Metadata header with the exact IMDS error', async () => {
-    const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), { from: '127.0.0.1', headers: {} });
+    const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), {
+      from: '127.0.0.1',
+      headers: {},
+    });
     expect(answer.status).toBe(400);
     expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(answer.body).toBe('{"error":"invalid_request","error_description":"Required metadata header not specified"}\n');
-    const wrongCase = await call(nmi.port, tokenPath('https://vault.azure.net'), { from: '127.0.0.1', headers: { Metadata: 'True' } });
+    expect(answer.body).toBe(
+      '{"error":"invalid_request","error_description":"Required metadata header not specified"}\n',
+    );
+    const wrongCase = await call(nmi.port, tokenPath('https://vault.azure.net'), {
+      from: '127.0.0.1',
+      headers: { Metadata: 'True' },
+    });
     expect(wrongCase.status).toBe(400);
   });
 
   it('refuses X-Forwarded-For', async () => {
-    const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), { from: '127.0.0.1', headers: { Metadata: 'true', 'X-Forwarded-For': '10.0.0.1' } });
+    const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), {
+      from: '127.0.0.1',
+      headers: { Metadata: 'true', 'X-Forwarded-For': '10.0.0.1' },
+    });
     expect(answer.status).toBe(400);
   });
 
@@ -194,7 +238,10 @@ describe('refusals', () => {
   });
 
   it('refuses oversized requests', async () => {
-    const hugeHeader = await call(nmi.port, tokenPath('x'), { from: '127.0.0.1', headers: { Metadata: 'true', 'X-Big': 'a'.repeat(16 * 1024) } });
+    const hugeHeader = await call(nmi.port, tokenPath('x'), {
+      from: '127.0.0.1',
+      headers: { Metadata: 'true', 'X-Big': 'a'.repeat(16 * 1024) },
+    });
     expect(hugeHeader.status).toBe(431);
     const longQuery = await call(nmi.port, tokenPath('x', `&pad=${'a'.repeat(5000)}`), { from: '127.0.0.1' });
     expect(longQuery.status).toBe(400);
@@ -212,12 +259,25 @@ describe('refusals', () => {
 describe('only the identities of this node', () => {
   it('refuses an identity held by another VM, and serves it once it is assigned to our scale set', async () => {
     const uami = await world.createUami('elsewhere-id', 'other-vm');
-    const identity = await createIdentity(world.admin, nsA, 'elsewhere-id', { type: 0, clientID: uami.clientId, resourceID: uami.resourceId });
-    const binding = await createBinding(world.admin, nsA, 'elsewhere-id-binding', 'elsewhere-id', 'elsewhere');
+    const identity = await createIdentity(world.admin, nsA, 'elsewhere-id', {
+      type: 0,
+      clientID: uami.clientId,
+      resourceID: uami.resourceId,
+    });
+    const binding = await createBinding(
+      world.admin,
+      nsA,
+      'elsewhere-id-binding',
+      'elsewhere-id',
+      'elsewhere',
+    );
     const ip = await world.pod(nsA, 'elsewhere', { aadpodidbinding: 'elsewhere' });
     await world.assign({ namespace: nsA, name: 'elsewhere' }, identity, binding);
     // NMI asks its own node's IMDS, which does not know the identity: the upstream refusal.
-    await eventually('IMDS refusal', async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 403);
+    await eventually(
+      'IMDS refusal',
+      async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 403,
+    );
     await world.assignToNode(uami);
     const answer = await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip });
     expect(answer.status).toBe(200);
@@ -245,7 +305,7 @@ describe('assignment in progress', () => {
 });
 
 describe('exceptions', () => {
-  it('forwards an exception pod\'s request to IMDS unchanged (msi_res_id kept)', async () => {
+  it("forwards an exception pod's request to IMDS unchanged (msi_res_id kept)", async () => {
     // Two user-assigned identities and no system one on the scale set: IMDS serves this one only when
     // msi_res_id reaches it (without it, IMDS answers "Multiple user assigned identities").
     const uami = (await world.uami(nsA, 'exc-id', 'exc-unused')).uami;
@@ -253,7 +313,10 @@ describe('exceptions', () => {
     await createException(world.admin, nsA, 'system-pods', { app: 'node-agent' });
     const ip = await world.pod(nsA, 'agent', { app: 'NODE-AGENT' });
     const path = tokenPath('https://vault.azure.net', `&msi_res_id=${encodeURIComponent(uami.resourceId)}`);
-    await eventually('exception applied', async () => (await call(nmi.port, path, { from: ip })).status === 200);
+    await eventually(
+      'exception applied',
+      async () => (await call(nmi.port, path, { from: ip })).status === 200,
+    );
     const answer = await call(nmi.port, path, { from: ip });
     expect(JSON.parse(answer.body).client_id).toBe(uami.clientId);
     const unnamed = await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip });
@@ -273,9 +336,18 @@ describe('IP reuse', () => {
   it('refuses to guess between two live pods with one IP, and recovers when one ends', async () => {
     const { ip } = await boundPod('reuse-old');
     const { identity, binding } = await world.uami(nsA, 'reuse-new-id', 'reuse-new');
-    await createPod(world.admin, { namespace: nsA, name: 'reuse-new', node: world.node, ip, labels: { aadpodidbinding: 'reuse-new' } });
+    await createPod(world.admin, {
+      namespace: nsA,
+      name: 'reuse-new',
+      node: world.node,
+      ip,
+      labels: { aadpodidbinding: 'reuse-new' },
+    });
     await world.assign({ namespace: nsA, name: 'reuse-new' }, identity, binding);
-    await eventually('ambiguity seen', async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 503);
+    await eventually(
+      'ambiguity seen',
+      async () => (await call(nmi.port, tokenPath('https://vault.azure.net'), { from: ip })).status === 503,
+    );
     await setPodStatus(world.admin, nsA, 'reuse-old', ip, 'Succeeded');
     await eventually('old pod gone', async () => {
       const a = await call(nmi.port, tokenPath('https://reuse.example'), { from: ip });

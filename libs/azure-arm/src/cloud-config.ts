@@ -72,7 +72,8 @@ export function parseCloudConfig(text: string, source = 'azure.json'): CloudConf
   } catch (err) {
     throw new CloudConfigError(`${source} is not valid JSON: ${(err as Error).message}`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new CloudConfigError(`${source} must be a JSON object`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new CloudConfigError(`${source} must be a JSON object`);
   return build(raw as Raw, source);
 }
 

@@ -16,9 +16,18 @@ export interface CloudEnvironment {
 
 const KNOWN: Record<string, { arm: string; authority: string }> = {
   azurepubliccloud: { arm: 'https://management.azure.com', authority: 'https://login.microsoftonline.com' },
-  azureusgovernmentcloud: { arm: 'https://management.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
-  azurechinacloud: { arm: 'https://management.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
-  azuregermancloud: { arm: 'https://management.microsoftazure.de', authority: 'https://login.microsoftonline.de' },
+  azureusgovernmentcloud: {
+    arm: 'https://management.usgovcloudapi.net',
+    authority: 'https://login.microsoftonline.us',
+  },
+  azurechinacloud: {
+    arm: 'https://management.chinacloudapi.cn',
+    authority: 'https://login.chinacloudapi.cn',
+  },
+  azuregermancloud: {
+    arm: 'https://management.microsoftazure.de',
+    authority: 'https://login.microsoftonline.de',
+  },
 };
 
 const trim = (url: string): string => url.trim().replace(/\/+$/, '');
@@ -31,7 +40,13 @@ function scopeFor(audience: string): string {
 export function knownCloudEnvironment(name: string): CloudEnvironment | undefined {
   const known = KNOWN[name.trim().toLowerCase()];
   if (!known) return undefined;
-  return { name, resourceManagerEndpoint: known.arm, authorityHost: known.authority, armScope: scopeFor(known.arm), custom: false };
+  return {
+    name,
+    resourceManagerEndpoint: known.arm,
+    authorityHost: known.authority,
+    armScope: scopeFor(known.arm),
+    custom: false,
+  };
 }
 
 /**
@@ -45,13 +60,17 @@ export function parseEnvironmentFile(text: string, source = 'environment file'):
   } catch (err) {
     throw new Error(`${source} is not valid JSON: ${(err as Error).message}`);
   }
-  const get = (k: string): string | undefined => (typeof raw[k] === 'string' && raw[k] !== '' ? (raw[k] as string) : undefined);
+  const get = (k: string): string | undefined =>
+    typeof raw[k] === 'string' && raw[k] !== '' ? (raw[k] as string) : undefined;
   const arm = get('resourceManagerEndpoint');
   const authority = get('activeDirectoryEndpoint');
-  if (!arm || !authority) throw new Error(`${source}: resourceManagerEndpoint and activeDirectoryEndpoint are required`);
+  if (!arm || !authority)
+    throw new Error(`${source}: resourceManagerEndpoint and activeDirectoryEndpoint are required`);
   const ids = raw.resourceIdentifiers as Record<string, unknown> | undefined;
   const audience =
-    get('tokenAudience') ?? (typeof ids?.resourceManager === 'string' ? (ids.resourceManager as string) : undefined) ?? arm;
+    get('tokenAudience') ??
+    (typeof ids?.resourceManager === 'string' ? (ids.resourceManager as string) : undefined) ??
+    arm;
   return {
     name: get('name') ?? 'AzureStackCloud',
     resourceManagerEndpoint: trim(arm),
@@ -73,8 +92,11 @@ export function resolveCloudEnvironment(input: {
   if (input.environmentFile !== undefined) return parseEnvironmentFile(input.environmentFile);
   const known = knownCloudEnvironment(input.cloud);
   if (!known) {
-    throw new Error(`unknown cloud "${input.cloud}": use a known name or provide an environment file (AZURE_ENVIRONMENT_FILEPATH)`);
+    throw new Error(
+      `unknown cloud "${input.cloud}": use a known name or provide an environment file (AZURE_ENVIRONMENT_FILEPATH)`,
+    );
   }
-  if (input.resourceManagerEndpoint) return { ...known, resourceManagerEndpoint: trim(input.resourceManagerEndpoint), custom: true };
+  if (input.resourceManagerEndpoint)
+    return { ...known, resourceManagerEndpoint: trim(input.resourceManagerEndpoint), custom: true };
   return known;
 }

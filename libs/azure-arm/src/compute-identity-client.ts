@@ -3,7 +3,13 @@
 // backoff, write budget), so throttling is never multiplied by hidden retries.
 import { ComputeManagementClient } from '@azure/arm-compute';
 import { ArmError } from './errors';
-import { applyDelta, buildIdentityPatch, chunkDelta, effectiveDelta, toIdentityState } from './identity-patch';
+import {
+  applyDelta,
+  buildIdentityPatch,
+  chunkDelta,
+  effectiveDelta,
+  toIdentityState,
+} from './identity-patch';
 import { observedArmCall } from './observed-call';
 import type { ArmCallObserver, ArmOperation, ComputeRef, IdentityDelta, IdentityState } from './types';
 
@@ -33,7 +39,12 @@ export interface ComputeIdentityPort {
    * Applies the delta to `current` with as few PATCHes as the 150-entry limit allows, waiting for each
    * long-running operation. Returns the resulting state. Throws ArmError.
    */
-  updateIdentities(ref: ComputeRef, current: IdentityState, delta: IdentityDelta, signal?: AbortSignal): Promise<IdentityState>;
+  updateIdentities(
+    ref: ComputeRef,
+    current: IdentityState,
+    delta: IdentityDelta,
+    signal?: AbortSignal,
+  ): Promise<IdentityState>;
 }
 
 export class ComputeIdentityClient implements ComputeIdentityPort {
@@ -53,7 +64,12 @@ export class ComputeIdentityClient implements ComputeIdentityPort {
     });
   }
 
-  async updateIdentities(ref: ComputeRef, current: IdentityState, delta: IdentityDelta, signal?: AbortSignal): Promise<IdentityState> {
+  async updateIdentities(
+    ref: ComputeRef,
+    current: IdentityState,
+    delta: IdentityDelta,
+    signal?: AbortSignal,
+  ): Promise<IdentityState> {
     if (current.provisioningState?.toLowerCase() === 'deleting') {
       throw new ArmError({
         kind: 'resource-not-found',
@@ -81,7 +97,11 @@ export class ComputeIdentityClient implements ComputeIdentityPort {
     ifMatch?: string,
   ): Promise<IdentityState | undefined> {
     const client = this.client(ref.subscriptionId);
-    const options = { abortSignal: signal, updateIntervalInMs: this.options.pollIntervalMs ?? 5000, ...(ifMatch ? { ifMatch } : {}) };
+    const options = {
+      abortSignal: signal,
+      updateIntervalInMs: this.options.pollIntervalMs ?? 5000,
+      ...(ifMatch ? { ifMatch } : {}),
+    };
     // The SDK types do not admit null map values, but its serializer sends them: null removes an identity.
     const body = { identity: identity as unknown as { type: typeof identity.type } };
     const op: ArmOperation = ref.kind === 'vmss' ? 'vmss_update' : 'vm_update';
@@ -90,7 +110,9 @@ export class ComputeIdentityClient implements ComputeIdentityPort {
         ref.kind === 'vmss'
           ? await client.virtualMachineScaleSets.update(ref.resourceGroup, ref.name, body, options)
           : await client.virtualMachines.update(ref.resourceGroup, ref.name, body, options);
-      return resource.identity ? toIdentityState(resource.identity, resource.provisioningState, resource.etag) : undefined;
+      return resource.identity
+        ? toIdentityState(resource.identity, resource.provisioningState, resource.etag)
+        : undefined;
     });
   }
 
@@ -106,7 +128,9 @@ export class ComputeIdentityClient implements ComputeIdentityPort {
         credentials: { scopes: [this.options.scope] },
         retryOptions: { maxRetries: 0 },
         ...(this.options.caPem ? { tlsOptions: { ca: this.options.caPem } } : {}),
-        userAgentOptions: this.options.userAgentSuffix ? { userAgentPrefix: this.options.userAgentSuffix } : undefined,
+        userAgentOptions: this.options.userAgentSuffix
+          ? { userAgentPrefix: this.options.userAgentSuffix }
+          : undefined,
       });
       this.clients.set(subscriptionId, client);
     }

@@ -13,18 +13,33 @@ export interface ArmCredential {
 }
 
 /** `caPem`: extra trusted CA certificates (PEM) for the authority, besides NODE_EXTRA_CA_CERTS. */
-export function createArmCredential(config: CloudConfig, environment: CloudEnvironment, caPem?: string): ArmCredential {
+export function createArmCredential(
+  config: CloudConfig,
+  environment: CloudEnvironment,
+  caPem?: string,
+): ArmCredential {
   const tlsOptions = caPem ? { tlsOptions: { ca: caPem } } : {};
   if (config.useManagedIdentityExtension) {
     // IMDS (or AZURE_POD_IDENTITY_AUTHORITY_HOST) is the only endpoint; msal reads the override itself.
     return config.userAssignedIdentityID
-      ? { kind: 'managed-identity-user', credential: new ManagedIdentityCredential({ clientId: config.userAssignedIdentityID, ...tlsOptions }) }
+      ? {
+          kind: 'managed-identity-user',
+          credential: new ManagedIdentityCredential({
+            clientId: config.userAssignedIdentityID,
+            ...tlsOptions,
+          }),
+        }
       : { kind: 'managed-identity-system', credential: new ManagedIdentityCredential({ ...tlsOptions }) };
   }
-  const credential = new ClientSecretCredential(config.tenantId, config.aadClientId ?? '', config.aadClientSecret ?? '', {
-    authorityHost: environment.authorityHost,
-    disableInstanceDiscovery: environment.custom,
-    ...tlsOptions,
-  });
+  const credential = new ClientSecretCredential(
+    config.tenantId,
+    config.aadClientId ?? '',
+    config.aadClientSecret ?? '',
+    {
+      authorityHost: environment.authorityHost,
+      disableInstanceDiscovery: environment.custom,
+      ...tlsOptions,
+    },
+  );
   return { kind: 'service-principal-secret', credential };
 }

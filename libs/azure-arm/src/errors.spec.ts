@@ -1,6 +1,7 @@
 import { classifyArmError, extractIdentityIds, parseRetryAfter } from './errors';
 
-const uai = (n: string) => `/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n}`;
+const uai = (n: string) =>
+  `/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n}`;
 
 function restError(statusCode: number, code: string, message: string, headers: Record<string, string> = {}) {
   return Object.assign(new Error(message), { statusCode, code, response: { status: statusCode, headers } });
@@ -24,7 +25,12 @@ describe('classifyArmError', () => {
   it.each([
     [404, 'ResourceNotFound', 'The Resource vmss was not found.', 'resource-not-found'],
     [404, 'NotFound', `identity ${uai('gone')} not found`, 'identity-invalid'],
-    [400, 'FailedIdentityOperation', `Identity operation for resource ${uai('x')} failed`, 'identity-invalid'],
+    [
+      400,
+      'FailedIdentityOperation',
+      `Identity operation for resource ${uai('x')} failed`,
+      'identity-invalid',
+    ],
     [409, 'Conflict', 'conflict with a concurrent request', 'conflict'],
     [503, 'ServiceUnavailable', 'busy', 'transient'],
     [401, 'InvalidAuthenticationToken', 'bad token', 'unauthorized'],

@@ -89,8 +89,14 @@ interface KindRule {
 /** First matching rule wins. */
 const KIND_RULES: readonly KindRule[] = [
   { kind: 'throttled', test: (s, c) => s === 429 || c === 'toomanyrequests' },
-  { kind: 'linked-authorization', test: (_s, c, m) => c === 'linkedauthorizationfailed' || /linkedauthorizationfailed/i.test(m) },
-  { kind: 'identity-invalid', test: (s, c, _m, ids) => ids && (c === 'failedidentityoperation' || s === 400 || s === 404) },
+  {
+    kind: 'linked-authorization',
+    test: (_s, c, m) => c === 'linkedauthorizationfailed' || /linkedauthorizationfailed/i.test(m),
+  },
+  {
+    kind: 'identity-invalid',
+    test: (s, c, _m, ids) => ids && (c === 'failedidentityoperation' || s === 400 || s === 404),
+  },
   { kind: 'resource-not-found', test: (s) => s === 404 },
   { kind: 'conflict', test: (s) => s === 409 || s === 412 },
   { kind: 'unauthorized', test: (s) => s === 401 || s === 403 },
@@ -98,12 +104,22 @@ const KIND_RULES: readonly KindRule[] = [
   { kind: 'bad-request', test: (s) => s === 400 },
 ];
 
-function kindFor(status: number | undefined, code: string, message: string, ids: readonly string[]): ArmErrorKind {
+function kindFor(
+  status: number | undefined,
+  code: string,
+  message: string,
+  ids: readonly string[],
+): ArmErrorKind {
   const c = code.toLowerCase();
   return KIND_RULES.find((r) => r.test(status, c, message, ids.length > 0))?.kind ?? 'unknown';
 }
 
-function describeError(err: unknown): { statusCode?: number; code: string; message: string; headers: unknown } {
+function describeError(err: unknown): {
+  statusCode?: number;
+  code: string;
+  message: string;
+  headers: unknown;
+} {
   const e = (err && typeof err === 'object' ? err : {}) as ErrorLike;
   return {
     statusCode: e.statusCode ?? e.response?.status,

@@ -47,9 +47,18 @@ export class FederatedCredentialClient implements FederatedCredentialPort {
   list(identity: IdentityRef, signal?: AbortSignal): Promise<FederatedCredential[]> {
     return this.observe('fic_list', async () => {
       const out: FederatedCredential[] = [];
-      const pages = this.client(identity).federatedIdentityCredentials.list(identity.resourceGroup, identity.name, { abortSignal: signal });
+      const pages = this.client(identity).federatedIdentityCredentials.list(
+        identity.resourceGroup,
+        identity.name,
+        { abortSignal: signal },
+      );
       for await (const fic of pages) {
-        out.push({ name: fic.name ?? '', issuer: fic.issuer ?? '', subject: fic.subject ?? '', audiences: fic.audiences ?? [] });
+        out.push({
+          name: fic.name ?? '',
+          issuer: fic.issuer ?? '',
+          subject: fic.subject ?? '',
+          audiences: fic.audiences ?? [],
+        });
       }
       return out;
     });
@@ -69,7 +78,12 @@ export class FederatedCredentialClient implements FederatedCredentialPort {
 
   remove(identity: IdentityRef, name: string, signal?: AbortSignal): Promise<void> {
     return this.observe('fic_delete', async () => {
-      await this.client(identity).federatedIdentityCredentials.delete(identity.resourceGroup, identity.name, name, { abortSignal: signal });
+      await this.client(identity).federatedIdentityCredentials.delete(
+        identity.resourceGroup,
+        identity.name,
+        name,
+        { abortSignal: signal },
+      );
     });
   }
 
@@ -85,7 +99,9 @@ export class FederatedCredentialClient implements FederatedCredentialPort {
         credentialScopes: [this.options.scope],
         retryOptions: { maxRetries: 0 },
         ...(this.options.caPem ? { tlsOptions: { ca: this.options.caPem } } : {}),
-        userAgentOptions: this.options.userAgentSuffix ? { userAgentPrefix: this.options.userAgentSuffix } : undefined,
+        userAgentOptions: this.options.userAgentSuffix
+          ? { userAgentPrefix: this.options.userAgentSuffix }
+          : undefined,
       });
       this.clients.set(identity.subscriptionId, client);
     }

@@ -1,7 +1,13 @@
 // Pure computation of the identity PATCH for a VM/VMSS: only the delta goes on the wire, the resulting
 // `type` keeps any system-assigned identity, and one request never carries more than ARM's limit.
 import { canonicalResourceId } from '@pod-identity/domain';
-import type { AssignedUserIdentity, IdentityDelta, IdentityPatch, IdentityState, IdentityType } from './types';
+import type {
+  AssignedUserIdentity,
+  IdentityDelta,
+  IdentityPatch,
+  IdentityState,
+  IdentityType,
+} from './types';
 
 /** ARM refuses more than 150 user-assigned identity entries in one request. */
 export const MAX_IDENTITIES_PER_REQUEST = 150;
@@ -12,13 +18,22 @@ export function hasSystemAssigned(type: IdentityType): boolean {
 
 /** Normalises the identity block ARM returned (missing block = no identity). */
 export function toIdentityState(
-  identity: { type?: string; userAssignedIdentities?: Record<string, { clientId?: string; principalId?: string } | null> } | undefined,
+  identity:
+    | {
+        type?: string;
+        userAssignedIdentities?: Record<string, { clientId?: string; principalId?: string } | null>;
+      }
+    | undefined,
   provisioningState?: string,
   etag?: string,
 ): IdentityState {
   const userAssigned = new Map<string, AssignedUserIdentity>();
   for (const [id, value] of Object.entries(identity?.userAssignedIdentities ?? {})) {
-    userAssigned.set(canonicalResourceId(id), { id, clientId: value?.clientId, principalId: value?.principalId });
+    userAssigned.set(canonicalResourceId(id), {
+      id,
+      clientId: value?.clientId,
+      principalId: value?.principalId,
+    });
   }
   return { type: normaliseType(identity?.type), userAssigned, provisioningState, ...(etag ? { etag } : {}) };
 }
@@ -75,7 +90,10 @@ export function chunkDelta(delta: IdentityDelta, limit = MAX_IDENTITIES_PER_REQU
   const chunks: IdentityDelta[] = [];
   for (let i = 0; i < entries.length; i += limit) {
     const slice = entries.slice(i, i + limit);
-    chunks.push({ add: slice.filter((e) => e.add).map((e) => e.id), remove: slice.filter((e) => !e.add).map((e) => e.id) });
+    chunks.push({
+      add: slice.filter((e) => e.add).map((e) => e.id),
+      remove: slice.filter((e) => !e.add).map((e) => e.id),
+    });
   }
   return chunks;
 }

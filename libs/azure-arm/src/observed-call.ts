@@ -2,7 +2,11 @@
 import { ArmError, classifyArmError } from './errors';
 import type { ArmCallObserver, ArmOperation } from './types';
 
-export async function observedArmCall<T>(op: ArmOperation, observer: ArmCallObserver | undefined, fn: () => Promise<T>): Promise<T> {
+export async function observedArmCall<T>(
+  op: ArmOperation,
+  observer: ArmCallObserver | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
   const started = Date.now();
   try {
     const result = await fn();

@@ -41,7 +41,8 @@ export interface IdentityPatch {
 }
 
 /** Which ARM call an observation is about. */
-export type ArmOperation = 'vm_get' | 'vm_update' | 'vmss_get' | 'vmss_update' | 'fic_list' | 'fic_put' | 'fic_delete';
+export type ArmOperation =
+  'vm_get' | 'vm_update' | 'vmss_get' | 'vmss_update' | 'fic_list' | 'fic_put' | 'fic_delete';
 
 /** Called after every ARM call with its outcome (HTTP status, or 0 for a network failure). */
 export type ArmCallObserver = (operation: ArmOperation, status: number, durationMs: number) => void;

@@ -41,7 +41,9 @@ export function emitConstants(sources: CrdSource[]): string {
 }
 
 export function emitSchemas(sources: CrdSource[]): string {
-  const entries = sources.map((s) => `  ${s.kind}: ${JSON.stringify(s.schema, null, 2).replace(/\n/g, '\n  ')},`);
+  const entries = sources.map(
+    (s) => `  ${s.kind}: ${JSON.stringify(s.schema, null, 2).replace(/\n/g, '\n  ')},`,
+  );
   return (
     `// ${GENERATED_HEADER.split('\n').join('\n// ')}\n` +
     `import type { JsonSchemaNode } from '../schema-node';\n\n` +

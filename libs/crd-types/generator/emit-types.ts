@@ -54,7 +54,8 @@ function replacedType(node: JsonSchema, kind: string, path: string[]): JsonSchem
   // Literal types, so a consumer can narrow a union of objects on kind (see src/guards.ts).
   if (path.length === 1 && name === 'apiVersion') return { tsType: `'${GROUP}/${VERSION}'` };
   if (path.length === 1 && name === 'kind') return { tsType: `'${kind}'` };
-  if (node['x-kubernetes-preserve-unknown-fields']) return withDoc(node, { tsType: '{ [key: string]: unknown }' });
+  if (node['x-kubernetes-preserve-unknown-fields'])
+    return withDoc(node, { tsType: '{ [key: string]: unknown }' });
   return undefined;
 }
 

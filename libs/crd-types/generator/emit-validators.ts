@@ -42,10 +42,17 @@ function closeObjects(node: JsonSchema, path: string[]): JsonSchema {
   const { format: _format, ...out }: JsonSchema = { ...node };
   if (node.properties) {
     out.properties = Object.fromEntries(
-      Object.entries(node.properties as Record<string, JsonSchema>).map(([k, v]) => [k, closeObjects(v, [...path, k])]),
+      Object.entries(node.properties as Record<string, JsonSchema>).map(([k, v]) => [
+        k,
+        closeObjects(v, [...path, k]),
+      ]),
     );
     const openMetadata = path.length === 1 && path[0] === 'metadata';
-    if (!node['x-kubernetes-preserve-unknown-fields'] && !openMetadata && node.additionalProperties === undefined) {
+    if (
+      !node['x-kubernetes-preserve-unknown-fields'] &&
+      !openMetadata &&
+      node.additionalProperties === undefined
+    ) {
       out.additionalProperties = false;
     }
   }

@@ -38,7 +38,9 @@ async function main(mode: string): Promise<void> {
     process.stdout.write(`generated ${files.size} files\n`);
     return;
   }
-  const stale = [...files].filter(([path, content]) => !existsSync(path) || readFileSync(path, 'utf8') !== content);
+  const stale = [...files].filter(
+    ([path, content]) => !existsSync(path) || readFileSync(path, 'utf8') !== content,
+  );
   if (stale.length > 0) {
     const names = stale.map(([p]) => `  ${relative(workspaceRoot, p)}`).join('\n');
     process.stderr.write(

@@ -27,7 +27,10 @@ async function main(): Promise<void> {
     ['-p', join(libRoot, 'tsconfig.lib.json')],
     { stdio: 'inherit' },
   );
-  cpSync(join(libRoot, 'src', 'generated', 'validators.d.ts'), join(dist, 'types', 'generated', 'validators.d.ts'));
+  cpSync(
+    join(libRoot, 'src', 'generated', 'validators.d.ts'),
+    join(dist, 'types', 'generated', 'validators.d.ts'),
+  );
   mkdirSync(join(dist, 'crds'), { recursive: true });
   cpSync(join(libRoot, '..', '..', 'deploy', 'base', 'crds'), join(dist, 'crds'), { recursive: true });
   process.stdout.write(`built ${dist}\n`);

@@ -1,7 +1,18 @@
-import { isAzureAssignedIdentity, isAzureIdentity, isAzureIdentityBinding, isAzurePodIdentityException, isCrdObject } from './guards';
+import {
+  isAzureAssignedIdentity,
+  isAzureIdentity,
+  isAzureIdentityBinding,
+  isAzurePodIdentityException,
+  isCrdObject,
+} from './guards';
 import { IDENTITY_TYPES, isServicePrincipalType } from './identity-type';
 
-const of = (kind: string, apiVersion = 'aadpodidentity.k8s.io/v1') => ({ apiVersion, kind, metadata: { name: 'x' }, spec: {} });
+const of = (kind: string, apiVersion = 'aadpodidentity.k8s.io/v1') => ({
+  apiVersion,
+  kind,
+  metadata: { name: 'x' },
+  spec: {},
+});
 
 describe('type guards', () => {
   it('recognise each kind by apiVersion and kind', () => {
@@ -26,7 +37,11 @@ describe('type guards', () => {
 
 describe('identity types', () => {
   it('carry the values and names of the original Go constants', () => {
-    expect(IDENTITY_TYPES).toEqual({ UserAssignedMSI: 0, ServicePrincipal: 1, ServicePrincipalCertificate: 2 });
+    expect(IDENTITY_TYPES).toEqual({
+      UserAssignedMSI: 0,
+      ServicePrincipal: 1,
+      ServicePrincipalCertificate: 2,
+    });
     expect([0, 1, 2].map((t) => isServicePrincipalType(t as 0 | 1 | 2))).toEqual([false, true, true]);
   });
 });

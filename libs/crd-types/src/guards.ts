@@ -33,5 +33,6 @@ export const isAzureIdentityBinding = (value: unknown): value is TypedCrdObject<
   isCrdObject('AzureIdentityBinding', value);
 export const isAzureAssignedIdentity = (value: unknown): value is TypedCrdObject<'AzureAssignedIdentity'> =>
   isCrdObject('AzureAssignedIdentity', value);
-export const isAzurePodIdentityException = (value: unknown): value is TypedCrdObject<'AzurePodIdentityException'> =>
-  isCrdObject('AzurePodIdentityException', value);
+export const isAzurePodIdentityException = (
+  value: unknown,
+): value is TypedCrdObject<'AzurePodIdentityException'> => isCrdObject('AzurePodIdentityException', value);

@@ -6,7 +6,8 @@ import {
   normalizeIdentitySpec,
 } from './normalize';
 
-const RID = '/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id';
+const RID =
+  '/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id';
 const CID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 
 describe('normalizeIdentitySpec', () => {
@@ -49,7 +50,10 @@ describe('normalizeIdentitySpec', () => {
 
 describe('binding and exception', () => {
   it('normalises a legacy binding', () => {
-    const b = normalizeAzureIdentityBinding({ metadata: { name: 'b' }, spec: { AzureIdentity: 'id', Selector: 's' } });
+    const b = normalizeAzureIdentityBinding({
+      metadata: { name: 'b' },
+      spec: { AzureIdentity: 'id', Selector: 's' },
+    });
     expect(b.spec).toEqual({ azureIdentity: 'id', selector: 's' });
     expect(b.metadata).toEqual({ name: 'b' });
   });
@@ -62,9 +66,19 @@ describe('binding and exception', () => {
 
 describe('normalizeCrdObject', () => {
   it('folds legacy PascalCase fields of identities and bindings', () => {
-    const legacy = { metadata: { name: 'i' }, spec: { Type: 0, ResourceID: '/r', ClientID: 'c' } } as AzureIdentity;
-    expect(normalizeCrdObject('AzureIdentity', legacy).spec).toEqual({ type: 0, resourceID: '/r', clientID: 'c' });
-    const binding = normalizeCrdObject('AzureIdentityBinding', { metadata: {}, spec: { AzureIdentity: 'i', Selector: 's' } });
+    const legacy = {
+      metadata: { name: 'i' },
+      spec: { Type: 0, ResourceID: '/r', ClientID: 'c' },
+    } as AzureIdentity;
+    expect(normalizeCrdObject('AzureIdentity', legacy).spec).toEqual({
+      type: 0,
+      resourceID: '/r',
+      clientID: 'c',
+    });
+    const binding = normalizeCrdObject('AzureIdentityBinding', {
+      metadata: {},
+      spec: { AzureIdentity: 'i', Selector: 's' },
+    });
     expect(binding.spec).toEqual({ azureIdentity: 'i', selector: 's' });
   });
 
@@ -98,7 +112,9 @@ describe('normalizeCrdObject', () => {
 
 describe('what clients built on the original Go types send', () => {
   it('treats empty strings as unset, so a legacy value behind an empty camelCase one wins', () => {
-    expect(normalizeIdentitySpec({ clientID: '', ClientID: CID, resourceID: '', ResourceID: RID, tenantID: '' })).toEqual({
+    expect(
+      normalizeIdentitySpec({ clientID: '', ClientID: CID, resourceID: '', ResourceID: RID, tenantID: '' }),
+    ).toEqual({
       type: 0,
       clientID: CID,
       resourceID: RID,
@@ -116,16 +132,22 @@ describe('what clients built on the original Go types send', () => {
   });
 
   it('takes the legacy ClientPassword when clientPassword is {}', () => {
-    expect(normalizeIdentitySpec({ type: 1, clientPassword: {}, ClientPassword: { Name: 'sec' } }).clientPassword).toEqual({
+    expect(
+      normalizeIdentitySpec({ type: 1, clientPassword: {}, ClientPassword: { Name: 'sec' } }).clientPassword,
+    ).toEqual({
       name: 'sec',
     });
   });
 
   it('takes legacy PodLabels when podLabels is null or empty', () => {
-    expect(normalizeAzurePodIdentityException({ spec: { podLabels: null, PodLabels: { app: 'x' } } }).spec).toEqual({
+    expect(
+      normalizeAzurePodIdentityException({ spec: { podLabels: null, PodLabels: { app: 'x' } } }).spec,
+    ).toEqual({
       podLabels: { app: 'x' },
     });
-    expect(normalizeAzurePodIdentityException({ spec: { podLabels: {}, PodLabels: { app: 'x' } } }).spec).toEqual({
+    expect(
+      normalizeAzurePodIdentityException({ spec: { podLabels: {}, PodLabels: { app: 'x' } } }).spec,
+    ).toEqual({
       podLabels: { app: 'x' },
     });
     expect(normalizeAzurePodIdentityException({ spec: { podLabels: null } }).spec).toEqual({});

@@ -26,7 +26,9 @@ export type NormalizedIdentitySpec = Omit<
 export type NormalizedAzureIdentity = Omit<AzureIdentity, 'spec'> & { spec: NormalizedIdentitySpec };
 
 export type NormalizedBindingSpec = Omit<AzureIdentityBindingSpec, 'AzureIdentity' | 'Selector'>;
-export type NormalizedAzureIdentityBinding = Omit<AzureIdentityBinding, 'spec'> & { spec: NormalizedBindingSpec };
+export type NormalizedAzureIdentityBinding = Omit<AzureIdentityBinding, 'spec'> & {
+  spec: NormalizedBindingSpec;
+};
 
 export type PodLabels = { [key: string]: string | undefined };
 export type NormalizedExceptionSpec = Omit<AzurePodIdentityExceptionSpec, 'PodLabels' | 'podLabels'> & {
@@ -36,11 +38,16 @@ export type NormalizedAzurePodIdentityException = Omit<AzurePodIdentityException
   spec: NormalizedExceptionSpec;
 };
 
-export type NormalizedAssignedSpec = Omit<AzureAssignedIdentitySpec, 'azureIdentityRef' | 'azureBindingRef'> & {
+export type NormalizedAssignedSpec = Omit<
+  AzureAssignedIdentitySpec,
+  'azureIdentityRef' | 'azureBindingRef'
+> & {
   azureIdentityRef?: NormalizedAzureIdentity;
   azureBindingRef?: NormalizedAzureIdentityBinding;
 };
-export type NormalizedAzureAssignedIdentity = Omit<AzureAssignedIdentity, 'spec'> & { spec: NormalizedAssignedSpec };
+export type NormalizedAzureAssignedIdentity = Omit<AzureAssignedIdentity, 'spec'> & {
+  spec: NormalizedAssignedSpec;
+};
 
 /** The object type of each kind after normalizeCrdObject. */
 export interface NormalizedObjects {
@@ -74,7 +81,11 @@ export function normalizeIdentitySpec(spec: AzureIdentitySpec | undefined): Norm
   assign(out, 'clientID', firstSet(rest.clientID, ClientID));
   assign(out, 'tenantID', firstSet(rest.tenantID, TenantID));
   const camelRef = normalizeSecretReference(rest.clientPassword);
-  assign(out, 'clientPassword', camelRef?.name ? camelRef : (normalizeSecretReference(ClientPassword) ?? camelRef));
+  assign(
+    out,
+    'clientPassword',
+    camelRef?.name ? camelRef : (normalizeSecretReference(ClientPassword) ?? camelRef),
+  );
   return out;
 }
 
@@ -110,7 +121,9 @@ export function normalizeAzurePodIdentityException(
 }
 
 /** An AzureAssignedIdentity with its embedded identity and binding normalised (null refs dropped). */
-export function normalizeAzureAssignedIdentity(assigned: AzureAssignedIdentity): NormalizedAzureAssignedIdentity {
+export function normalizeAzureAssignedIdentity(
+  assigned: AzureAssignedIdentity,
+): NormalizedAzureAssignedIdentity {
   const { azureIdentityRef, azureBindingRef, ...rest } = assigned.spec ?? {};
   const spec = { ...rest } as NormalizedAssignedSpec;
   if (azureIdentityRef) spec.azureIdentityRef = normalizeAzureIdentity(azureIdentityRef);

@@ -6,9 +6,12 @@ describe('validate', () => {
     expect(validate(example.kind, example.object)).toEqual({ valid: true, issues: [] });
   });
 
-  it.each(GO_CLIENT_EXAMPLES.map((e) => [e.name, e]))('accepts what the original Go types write: %s', (_name, example) => {
-    expect(validate(example.kind, example.object)).toEqual({ valid: true, issues: [] });
-  });
+  it.each(GO_CLIENT_EXAMPLES.map((e) => [e.name, e]))(
+    'accepts what the original Go types write: %s',
+    (_name, example) => {
+      expect(validate(example.kind, example.object)).toEqual({ valid: true, issues: [] });
+    },
+  );
 
   it.each(BROKEN_EXAMPLES.map((e) => [e.name, e]))('rejects %s, naming the field', (_name, example) => {
     const result = validate(example.kind, example.object);
@@ -20,7 +23,9 @@ describe('validate', () => {
   });
 
   it('reports a missing spec at the top level', () => {
-    expect(validate('AzureIdentity', { apiVersion: 'aadpodidentity.k8s.io/v1', kind: 'AzureIdentity' })).toEqual({
+    expect(
+      validate('AzureIdentity', { apiVersion: 'aadpodidentity.k8s.io/v1', kind: 'AzureIdentity' }),
+    ).toEqual({
       valid: false,
       issues: [{ path: 'spec', message: 'is required' }],
     });
@@ -35,7 +40,9 @@ describe('validate', () => {
   it('assertValid throws an error that lists every bad field', () => {
     const broken = { spec: { type: 1, clientID: 'nope' } };
     expect(() => assertValid('AzureIdentity', broken)).toThrow(CrdValidationError);
-    expect(() => assertValid('AzureIdentity', broken)).toThrow(/spec\.clientID: must be the identity's client id/);
+    expect(() => assertValid('AzureIdentity', broken)).toThrow(
+      /spec\.clientID: must be the identity's client id/,
+    );
     expect(() => assertValid('AzureIdentity', broken)).toThrow(/spec: spec\.tenantID is required/);
   });
 });

@@ -76,7 +76,13 @@ export const VALID_EXAMPLES: Example[] = [
   {
     name: 'user-assigned identity with the federated backend (docs/adr/0010)',
     kind: 'AzureIdentity',
-    object: obj('AzureIdentity', 'fed-id', { type: 0, resourceID: RESOURCE_ID, clientID: CLIENT_ID, tenantID: TENANT_ID, backend: 'Federated' }),
+    object: obj('AzureIdentity', 'fed-id', {
+      type: 0,
+      resourceID: RESOURCE_ID,
+      clientID: CLIENT_ID,
+      tenantID: TENANT_ID,
+      backend: 'Federated',
+    }),
   },
   {
     name: 'service principal naming the VM backend explicitly',
@@ -117,7 +123,9 @@ export const VALID_EXAMPLES: Example[] = [
   {
     name: 'exception (docs mic-exception)',
     kind: 'AzurePodIdentityException',
-    object: obj('AzurePodIdentityException', 'mic-exception', { podLabels: { app: 'mic', component: 'mic' } }),
+    object: obj('AzurePodIdentityException', 'mic-exception', {
+      podLabels: { app: 'mic', component: 'mic' },
+    }),
   },
   {
     name: 'legacy PascalCase exception',
@@ -234,7 +242,12 @@ export const BROKEN_EXAMPLES: BrokenExample[] = [
   {
     name: 'type 1 whose clientPassword is {}',
     kind: 'AzureIdentity',
-    object: obj('AzureIdentity', 'sp-empty-pw', { type: 1, tenantID: TENANT_ID, clientID: CLIENT_ID, clientPassword: {} }),
+    object: obj('AzureIdentity', 'sp-empty-pw', {
+      type: 1,
+      tenantID: TENANT_ID,
+      clientID: CLIENT_ID,
+      clientPassword: {},
+    }),
     path: 'spec',
     message: 'spec.clientPassword is required for types 1 and 2',
   },
@@ -307,7 +320,12 @@ export const BROKEN_EXAMPLES: BrokenExample[] = [
   {
     name: 'unknown backend',
     kind: 'AzureIdentity',
-    object: obj('AzureIdentity', 'bad-backend', { type: 0, resourceID: RESOURCE_ID, clientID: CLIENT_ID, backend: 'federated' }),
+    object: obj('AzureIdentity', 'bad-backend', {
+      type: 0,
+      resourceID: RESOURCE_ID,
+      clientID: CLIENT_ID,
+      backend: 'federated',
+    }),
     path: 'spec.backend',
     message: '"VM", "Federated"',
   },
@@ -390,7 +408,10 @@ export const BROKEN_EXAMPLES: BrokenExample[] = [
   {
     name: 'binding selector that no label can carry',
     kind: 'AzureIdentityBinding',
-    object: obj('AzureIdentityBinding', 'bad-selector', { azureIdentity: 'demo-id', selector: 'not a label!' }),
+    object: obj('AzureIdentityBinding', 'bad-selector', {
+      azureIdentity: 'demo-id',
+      selector: 'not a label!',
+    }),
     path: 'spec.selector',
     message: 'must be a non-empty label value',
   },

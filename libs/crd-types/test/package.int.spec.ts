@@ -67,11 +67,25 @@ describe('packed @pod-identity/crd-types', () => {
 
   beforeAll(() => {
     scratch = mkdtempSync(join(tmpdir(), 'crd-types-consumer-'));
-    const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch], libRoot)) as { filename: string }[];
-    writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(scratch, packed[0].filename)], scratch);
-    writeFileSync(join(scratch, 'use.cjs'), `const lib = require('@pod-identity/crd-types');\n${consumerCheck}`);
-    writeFileSync(join(scratch, 'use.mjs'), `import * as lib from '@pod-identity/crd-types';\n${consumerCheck}`);
+    const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch], libRoot)) as {
+      filename: string;
+    }[];
+    writeFileSync(
+      join(scratch, 'package.json'),
+      JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
+    );
+    npm(
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', join(scratch, packed[0].filename)],
+      scratch,
+    );
+    writeFileSync(
+      join(scratch, 'use.cjs'),
+      `const lib = require('@pod-identity/crd-types');\n${consumerCheck}`,
+    );
+    writeFileSync(
+      join(scratch, 'use.mjs'),
+      `import * as lib from '@pod-identity/crd-types';\n${consumerCheck}`,
+    );
     writeFileSync(join(scratch, 'consumer.ts'), consumerTs);
     writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify(tsconfig));
   });
@@ -97,7 +111,10 @@ describe('packed @pod-identity/crd-types', () => {
     expect(clean.stdout + clean.stderr).toBe('');
     expect(clean.status).toBe(0);
     // And tsc does fail on a type error against the package, so the check above means something.
-    writeFileSync(join(scratch, 'consumer.ts'), `${consumerTs}\nexport const bad: IdentityType = IDENTITY_TYPES.UserAssignedMSI + 7;\n`);
+    writeFileSync(
+      join(scratch, 'consumer.ts'),
+      `${consumerTs}\nexport const bad: IdentityType = IDENTITY_TYPES.UserAssignedMSI + 7;\n`,
+    );
     const broken = run();
     expect(broken.status).not.toBe(0);
     expect(broken.stdout).toMatch(/consumer\.ts\(\d+,\d+\): error TS2322/);
@@ -106,9 +123,9 @@ describe('packed @pod-identity/crd-types', () => {
 
   it('ships the CRD manifests and the schemas', () => {
     const pkg = join(scratch, 'node_modules', '@pod-identity', 'crd-types');
-    expect(readFileSync(join(pkg, 'dist', 'crds', 'aadpodidentity.k8s.io_azureidentities.yaml'), 'utf8')).toContain(
-      'kind: CustomResourceDefinition',
-    );
+    expect(
+      readFileSync(join(pkg, 'dist', 'crds', 'aadpodidentity.k8s.io_azureidentities.yaml'), 'utf8'),
+    ).toContain('kind: CustomResourceDefinition');
     expect(readFileSync(join(pkg, 'schemas', 'azureidentity.yaml'), 'utf8')).toContain('openAPIV3Schema');
   });
 });

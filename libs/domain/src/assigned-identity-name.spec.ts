@@ -7,7 +7,12 @@ import {
   type AssignmentKey,
 } from './assigned-identity-name';
 
-const key = (podName: string, podNamespace: string, identityName: string, identityNamespace = podNamespace): AssignmentKey => ({
+const key = (
+  podName: string,
+  podNamespace: string,
+  identityName: string,
+  identityNamespace = podNamespace,
+): AssignmentKey => ({
   podName,
   podNamespace,
   identityName,

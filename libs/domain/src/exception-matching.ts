@@ -27,7 +27,10 @@ export function labelsMatchException(
 }
 
 /** The first exception (sorted by name) of the pod's namespace that matches the pod, if any. */
-export function findPodException<E extends ExceptionLike>(pod: LabelledPod, exceptions: readonly E[]): E | undefined {
+export function findPodException<E extends ExceptionLike>(
+  pod: LabelledPod,
+  exceptions: readonly E[],
+): E | undefined {
   return exceptions
     .filter((e) => e.metadata?.namespace === pod.namespace)
     .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))

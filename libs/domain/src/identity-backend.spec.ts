@@ -9,8 +9,10 @@ import {
 } from './identity-backend';
 
 describe('effectiveBackend', () => {
-  it('uses the identity\'s own field over the cluster default', () => {
-    expect(effectiveBackend({ type: IDENTITY_TYPES.UserAssignedMSI, backend: 'Federated' }, 'VM')).toBe('Federated');
+  it("uses the identity's own field over the cluster default", () => {
+    expect(effectiveBackend({ type: IDENTITY_TYPES.UserAssignedMSI, backend: 'Federated' }, 'VM')).toBe(
+      'Federated',
+    );
     expect(effectiveBackend({ type: IDENTITY_TYPES.UserAssignedMSI, backend: 'VM' }, 'Federated')).toBe('VM');
   });
 
@@ -22,7 +24,12 @@ describe('effectiveBackend', () => {
 
   it('never makes a service principal federated, whatever the default says', () => {
     expect(effectiveBackend({ type: IDENTITY_TYPES.ServicePrincipal }, 'Federated')).toBe('VM');
-    expect(effectiveBackend({ type: IDENTITY_TYPES.ServicePrincipalCertificate, backend: 'Federated' }, 'Federated')).toBe('VM');
+    expect(
+      effectiveBackend(
+        { type: IDENTITY_TYPES.ServicePrincipalCertificate, backend: 'Federated' },
+        'Federated',
+      ),
+    ).toBe('VM');
   });
 
   it('ignores a value the schema would have refused', () => {
@@ -32,8 +39,10 @@ describe('effectiveBackend', () => {
 });
 
 describe('assignedBackend', () => {
-  it('reads MIC\'s annotation; objects without it are VM-backed', () => {
-    expect(assignedBackend({ annotations: { [IDENTITY_BACKEND_ANNOTATION]: 'Federated' } })).toBe('Federated');
+  it("reads MIC's annotation; objects without it are VM-backed", () => {
+    expect(assignedBackend({ annotations: { [IDENTITY_BACKEND_ANNOTATION]: 'Federated' } })).toBe(
+      'Federated',
+    );
     expect(assignedBackend({ annotations: { [IDENTITY_BACKEND_ANNOTATION]: 'bogus' } })).toBe('VM');
     expect(assignedBackend({})).toBe('VM');
     expect(assignedBackend(undefined)).toBe('VM');
@@ -42,8 +51,12 @@ describe('assignedBackend', () => {
 
 describe('ServiceAccount subject', () => {
   it('is the Kubernetes token subject, with "default" for pods that name none', () => {
-    expect(serviceAccountSubject('team-a', podServiceAccount('reader'))).toBe('system:serviceaccount:team-a:reader');
-    expect(serviceAccountSubject('team-a', podServiceAccount(undefined))).toBe('system:serviceaccount:team-a:default');
+    expect(serviceAccountSubject('team-a', podServiceAccount('reader'))).toBe(
+      'system:serviceaccount:team-a:reader',
+    );
+    expect(serviceAccountSubject('team-a', podServiceAccount(undefined))).toBe(
+      'system:serviceaccount:team-a:default',
+    );
     expect(podServiceAccount('')).toBe('default');
   });
 });

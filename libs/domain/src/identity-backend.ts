@@ -25,13 +25,18 @@ export function effectiveBackend(
   spec: { readonly type?: IdentityType; readonly backend?: string } | undefined,
   clusterDefault: IdentityBackend,
 ): IdentityBackend {
-  if ((spec?.type ?? IDENTITY_TYPES.UserAssignedMSI) !== IDENTITY_TYPES.UserAssignedMSI) return IDENTITY_BACKENDS.VM;
+  if ((spec?.type ?? IDENTITY_TYPES.UserAssignedMSI) !== IDENTITY_TYPES.UserAssignedMSI)
+    return IDENTITY_BACKENDS.VM;
   return isIdentityBackend(spec?.backend) ? spec.backend : clusterDefault;
 }
 
 /** The backend MIC recorded on an AzureAssignedIdentity (objects without the annotation are VM-backed). */
-export function assignedBackend(meta: { readonly annotations?: { readonly [k: string]: string } } | undefined): IdentityBackend {
-  return meta?.annotations?.[IDENTITY_BACKEND_ANNOTATION] === IDENTITY_BACKENDS.Federated ? IDENTITY_BACKENDS.Federated : IDENTITY_BACKENDS.VM;
+export function assignedBackend(
+  meta: { readonly annotations?: { readonly [k: string]: string } } | undefined,
+): IdentityBackend {
+  return meta?.annotations?.[IDENTITY_BACKEND_ANNOTATION] === IDENTITY_BACKENDS.Federated
+    ? IDENTITY_BACKENDS.Federated
+    : IDENTITY_BACKENDS.VM;
 }
 
 /** The subject of a ServiceAccount token, as Entra ID compares it with a federated credential. */

@@ -1,7 +1,13 @@
 import { isNamespacedIdentity, namespacedRuleAllows } from './namespaced-rules';
 
-const id = (ns: string, annotated = false): { metadata: { namespace: string; annotations: Record<string, string> } } => ({
-  metadata: { namespace: ns, annotations: annotated ? { 'aadpodidentity.k8s.io/Behavior': 'Namespaced' } : {} },
+const id = (
+  ns: string,
+  annotated = false,
+): { metadata: { namespace: string; annotations: Record<string, string> } } => ({
+  metadata: {
+    namespace: ns,
+    annotations: annotated ? { 'aadpodidentity.k8s.io/Behavior': 'Namespaced' } : {},
+  },
 });
 
 describe('namespaced rules', () => {
@@ -17,6 +23,8 @@ describe('namespaced rules', () => {
     ['annotated identity, not forced, cross namespace', false, id('a', true), 'a', 'b', false],
     ['forced: binding namespace unknown', true, id('a'), undefined, 'a', false],
   ])('%s', (_n, forceNamespaced, identity, bindingNamespace, podNamespace, expected) => {
-    expect(namespacedRuleAllows({ forceNamespaced, identity, bindingNamespace, podNamespace })).toBe(expected);
+    expect(namespacedRuleAllows({ forceNamespaced, identity, bindingNamespace, podNamespace })).toBe(
+      expected,
+    );
   });
 });

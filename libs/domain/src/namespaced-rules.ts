@@ -4,7 +4,10 @@
 import { NAMESPACED_BEHAVIOR_ANNOTATION, NAMESPACED_BEHAVIOR_VALUE } from '@pod-identity/crd-types';
 
 export interface NamespacedObject {
-  readonly metadata?: { readonly namespace?: string; readonly annotations?: { readonly [k: string]: string } };
+  readonly metadata?: {
+    readonly namespace?: string;
+    readonly annotations?: { readonly [k: string]: string };
+  };
 }
 
 /** True when the identity asks for namespaced behaviour through its annotation (value compared ignoring case). */

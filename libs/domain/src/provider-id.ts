@@ -17,7 +17,8 @@ export interface ComputeTarget {
 const PROVIDER_PREFIX = /^azure:\/\/+/i;
 const VMSS_PATH =
   /^subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachinescalesets\/([^/]+)\/virtualmachines\/([^/]+)$/i;
-const VM_PATH = /^subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)$/i;
+const VM_PATH =
+  /^subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)$/i;
 
 /** Parses `azure:///subscriptions/…` provider ids; undefined for anything else (other clouds, empty). */
 export function parseProviderId(providerID: string | undefined): ComputeTarget | undefined {
@@ -25,7 +26,13 @@ export function parseProviderId(providerID: string | undefined): ComputeTarget |
   const path = providerID.trim().replace(PROVIDER_PREFIX, '').replace(/\/+$/, '');
   const vmss = VMSS_PATH.exec(path);
   if (vmss) {
-    return { kind: 'vmss', subscriptionId: vmss[1], resourceGroup: vmss[2], name: vmss[3], instanceId: vmss[4] };
+    return {
+      kind: 'vmss',
+      subscriptionId: vmss[1],
+      resourceGroup: vmss[2],
+      name: vmss[3],
+      instanceId: vmss[4],
+    };
   }
   const vm = VM_PATH.exec(path);
   if (vm) return { kind: 'vm', subscriptionId: vm[1], resourceGroup: vm[2], name: vm[3] };
@@ -36,12 +43,16 @@ export function parseProviderId(providerID: string | undefined): ComputeTarget |
  * Stable key of a target: all instances of one scale set share a key. Azure names are case-insensitive
  * and cloud-provider-azure lower-cases resource groups, so the key is lower case.
  */
-export function computeTargetKey(target: Pick<ComputeTarget, 'kind' | 'subscriptionId' | 'resourceGroup' | 'name'>): string {
+export function computeTargetKey(
+  target: Pick<ComputeTarget, 'kind' | 'subscriptionId' | 'resourceGroup' | 'name'>,
+): string {
   return `${target.kind}:${target.subscriptionId}/${target.resourceGroup}/${target.name}`.toLowerCase();
 }
 
 /** ARM resource id of the target (the scale set itself for VMSS instances). */
-export function computeTargetResourceId(target: Pick<ComputeTarget, 'kind' | 'subscriptionId' | 'resourceGroup' | 'name'>): string {
+export function computeTargetResourceId(
+  target: Pick<ComputeTarget, 'kind' | 'subscriptionId' | 'resourceGroup' | 'name'>,
+): string {
   const type = target.kind === 'vmss' ? 'virtualMachineScaleSets' : 'virtualMachines';
   return `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}/providers/Microsoft.Compute/${type}/${target.name}`;
 }

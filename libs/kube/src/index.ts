@@ -1,5 +1,10 @@
 // Public API of @pod-identity/kube.
-export { kubeConfigOrHint, loadKubeConfig, KubeConfigError, type LoadKubeConfigOptions } from './config/load-kube-config';
+export {
+  kubeConfigOrHint,
+  loadKubeConfig,
+  KubeConfigError,
+  type LoadKubeConfigOptions,
+} from './config/load-kube-config';
 export {
   KubeHttp,
   type KubeHttpOptions,

@@ -63,7 +63,10 @@ interface CrdDoc {
 
 /** Retries `fn` every 100 ms until it resolves without throwing; returns its value (platform's pollUntil). */
 export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const box = await pollUntil('the check to pass', async () => ({ value: await fn() }), { timeoutMs, intervalMs: 100 });
+  const box = await pollUntil('the check to pass', async () => ({ value: await fn() }), {
+    timeoutMs,
+    intervalMs: 100,
+  });
   return box.value;
 }
 

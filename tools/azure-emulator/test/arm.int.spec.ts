@@ -353,26 +353,80 @@ describe('Microsoft.ManagedIdentity', () => {
 
   it('federated credentials: issuer+subject unique, name rules, at most 20 per identity (a delete frees a slot)', async () => {
     await msi.userAssignedIdentities.createOrUpdate(ID_RG, 'fic-limit', { location: 'eastus' });
-    const fic = (subject: string) => ({ issuer: 'https://oidc.example.test/x', subject, audiences: ['api://AzureADTokenExchange'] });
-    await msi.federatedIdentityCredentials.createOrUpdate(ID_RG, 'fic-limit', 'first', fic('system:serviceaccount:ns:a'));
+    const fic = (subject: string) => ({
+      issuer: 'https://oidc.example.test/x',
+      subject,
+      audiences: ['api://AzureADTokenExchange'],
+    });
+    await msi.federatedIdentityCredentials.createOrUpdate(
+      ID_RG,
+      'fic-limit',
+      'first',
+      fic('system:serviceaccount:ns:a'),
+    );
     // Updating the same credential is fine; another name with the same issuer and subject is not.
-    await msi.federatedIdentityCredentials.createOrUpdate(ID_RG, 'fic-limit', 'first', fic('system:serviceaccount:ns:a'));
-    expect(await errorOf(msi.federatedIdentityCredentials.createOrUpdate(ID_RG, 'fic-limit', 'second', fic('system:serviceaccount:ns:a')))).toMatchObject({
+    await msi.federatedIdentityCredentials.createOrUpdate(
+      ID_RG,
+      'fic-limit',
+      'first',
+      fic('system:serviceaccount:ns:a'),
+    );
+    expect(
+      await errorOf(
+        msi.federatedIdentityCredentials.createOrUpdate(
+          ID_RG,
+          'fic-limit',
+          'second',
+          fic('system:serviceaccount:ns:a'),
+        ),
+      ),
+    ).toMatchObject({
       statusCode: 400,
       message: 'Issuer and subject combination already exists for this Managed Identity.',
     });
-    expect(await errorOf(msi.federatedIdentityCredentials.createOrUpdate(ID_RG, 'fic-limit', 'a.b', fic('system:serviceaccount:ns:b')))).toMatchObject({
+    expect(
+      await errorOf(
+        msi.federatedIdentityCredentials.createOrUpdate(
+          ID_RG,
+          'fic-limit',
+          'a.b',
+          fic('system:serviceaccount:ns:b'),
+        ),
+      ),
+    ).toMatchObject({
       statusCode: 400,
       code: 'InvalidParameter',
     });
-    for (let i = 1; i < 20; i++) await msi.federatedIdentityCredentials.createOrUpdate(ID_RG, 'fic-limit', `n${i}x`, fic(`system:serviceaccount:ns:s${i}`));
-    const full = await errorOf(msi.federatedIdentityCredentials.createOrUpdate(ID_RG, 'fic-limit', 'the21st', fic('system:serviceaccount:ns:z')));
-    expect(full).toMatchObject({ statusCode: 400, message: expect.stringContaining('at most 20 Federated Identity Credentials') });
+    for (let i = 1; i < 20; i++)
+      await msi.federatedIdentityCredentials.createOrUpdate(
+        ID_RG,
+        'fic-limit',
+        `n${i}x`,
+        fic(`system:serviceaccount:ns:s${i}`),
+      );
+    const full = await errorOf(
+      msi.federatedIdentityCredentials.createOrUpdate(
+        ID_RG,
+        'fic-limit',
+        'the21st',
+        fic('system:serviceaccount:ns:z'),
+      ),
+    );
+    expect(full).toMatchObject({
+      statusCode: 400,
+      message: expect.stringContaining('at most 20 Federated Identity Credentials'),
+    });
     const listed: string[] = [];
-    for await (const f of msi.federatedIdentityCredentials.list(ID_RG, 'fic-limit')) listed.push(f.name ?? '');
+    for await (const f of msi.federatedIdentityCredentials.list(ID_RG, 'fic-limit'))
+      listed.push(f.name ?? '');
     expect(listed).toHaveLength(20);
     await msi.federatedIdentityCredentials.delete(ID_RG, 'fic-limit', 'n1x');
-    await msi.federatedIdentityCredentials.createOrUpdate(ID_RG, 'fic-limit', 'the21st', fic('system:serviceaccount:ns:z'));
+    await msi.federatedIdentityCredentials.createOrUpdate(
+      ID_RG,
+      'fic-limit',
+      'the21st',
+      fic('system:serviceaccount:ns:z'),
+    );
     await msi.federatedIdentityCredentials.delete(ID_RG, 'fic-limit', 'n1x');
   });
 });

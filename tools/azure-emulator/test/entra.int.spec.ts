@@ -163,15 +163,36 @@ describe('Entra ID token endpoint', () => {
         .setIssuedAt()
         .setExpirationTime('10m')
         .sign(issuerKey);
-    const otherIssuer = new ClientAssertionCredential(TENANT, FED_APP, signed(`${ISSUER}/`, 'api://AzureADTokenExchange'), options);
-    await expect(otherIssuer.getToken(ARM_SCOPE)).rejects.toThrow(/AADSTS700211: .*assertion issuer 'https:\/\/oidc\.cluster\.test\/issuer\/'/);
-    const otherAudience = new ClientAssertionCredential(TENANT, FED_APP, signed(ISSUER, 'api://SomethingElse'), options);
-    await expect(otherAudience.getToken(ARM_SCOPE)).rejects.toThrow(/AADSTS700212: .*assertion audience 'api:\/\/SomethingElse'/);
+    const otherIssuer = new ClientAssertionCredential(
+      TENANT,
+      FED_APP,
+      signed(`${ISSUER}/`, 'api://AzureADTokenExchange'),
+      options,
+    );
+    await expect(otherIssuer.getToken(ARM_SCOPE)).rejects.toThrow(
+      /AADSTS700211: .*assertion issuer 'https:\/\/oidc\.cluster\.test\/issuer\/'/,
+    );
+    const otherAudience = new ClientAssertionCredential(
+      TENANT,
+      FED_APP,
+      signed(ISSUER, 'api://SomethingElse'),
+      options,
+    );
+    await expect(otherAudience.getToken(ARM_SCOPE)).rejects.toThrow(
+      /AADSTS700212: .*assertion audience 'api:\/\/SomethingElse'/,
+    );
   });
 
   it('answers AADSTS70021 for a managed identity without any federated credential', async () => {
-    const credential = new ClientAssertionCredential(TENANT, ids.appA.clientId, () => federatedToken(), options);
-    await expect(credential.getToken(ARM_SCOPE)).rejects.toThrow(/AADSTS70021: No matching federated identity record found/);
+    const credential = new ClientAssertionCredential(
+      TENANT,
+      ids.appA.clientId,
+      () => federatedToken(),
+      options,
+    );
+    await expect(credential.getToken(ARM_SCOPE)).rejects.toThrow(
+      /AADSTS70021: No matching federated identity record found/,
+    );
   });
 
   it('refuses an expired federated token (AADSTS700024)', async () => {

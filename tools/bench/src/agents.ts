@@ -17,7 +17,14 @@ export interface NmiProcess {
  * NMI at its production log level (info: one audit line per token issued), stdout discarded so that
  * reading it costs the bench nothing. Fixed free ports instead of reading them from the log.
  */
-export async function startNmi(entry: string, world: World, node: string, imdsPort: number, extra: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<NmiProcess> {
+export async function startNmi(
+  entry: string,
+  world: World,
+  node: string,
+  imdsPort: number,
+  extra: readonly string[] = [],
+  nodeArgs: readonly string[] = [],
+): Promise<NmiProcess> {
   const [port, probePort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const args = [
     `--node=${node}`,
@@ -34,10 +41,15 @@ export async function startNmi(entry: string, world: World, node: string, imdsPo
   ];
   const child = new Child('nmi', entry, args, {}, 'apps/nmi/tsconfig.json', nodeArgs, false);
   try {
-    await until('nmi ready', async () => {
-      if (!child.running) throw new Fatal(`nmi exited: ${child.stderr()}`);
-      return (await get(probePort, '/readyz', '127.0.0.1', {})).status === 200;
-    }, 90_000, 100);
+    await until(
+      'nmi ready',
+      async () => {
+        if (!child.running) throw new Fatal(`nmi exited: ${child.stderr()}`);
+        return (await get(probePort, '/readyz', '127.0.0.1', {})).status === 200;
+      },
+      90_000,
+      100,
+    );
     return { child, port, metricsPort };
   } catch (err) {
     await child.stop();
@@ -53,12 +65,26 @@ export interface MicProcess {
   stop(): Promise<void>;
 }
 
-export async function startMic(entry: string, world: World, namespace: string, extra: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<MicProcess> {
+export async function startMic(
+  entry: string,
+  world: World,
+  namespace: string,
+  extra: readonly string[] = [],
+  nodeArgs: readonly string[] = [],
+): Promise<MicProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-mic-'));
   const azureJson = join(dir, 'azure.json');
   writeFileSync(
     azureJson,
-    JSON.stringify({ cloud: 'AzureStackCloud', tenantId: world.emulator.tenantId, subscriptionId: SUB, resourceGroup: NODE_RG, aadClientId: MIC_CLIENT_ID, aadClientSecret: MIC_SECRET, vmType: 'vmss' }),
+    JSON.stringify({
+      cloud: 'AzureStackCloud',
+      tenantId: world.emulator.tenantId,
+      subscriptionId: SUB,
+      resourceGroup: NODE_RG,
+      aadClientId: MIC_CLIENT_ID,
+      aadClientSecret: MIC_SECRET,
+      vmType: 'vmss',
+    }),
     { mode: 0o600 },
   );
   const probePort = await freePort();
@@ -77,7 +103,11 @@ export async function startMic(entry: string, world: World, namespace: string, e
       '--log-level=warn',
       ...extra,
     ],
-    { AZURE_ENVIRONMENT_FILEPATH: world.emulator.cloudEnvironmentPath, NODE_EXTRA_CA_CERTS: world.emulator.ca.path, MIC_POD_NAMESPACE: namespace },
+    {
+      AZURE_ENVIRONMENT_FILEPATH: world.emulator.cloudEnvironmentPath,
+      NODE_EXTRA_CA_CERTS: world.emulator.ca.path,
+      MIC_POD_NAMESPACE: namespace,
+    },
     'apps/mic/tsconfig.json',
     nodeArgs,
   );
@@ -87,14 +117,25 @@ export async function startMic(entry: string, world: World, namespace: string, e
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await until('mic leader and ready', async () => {
-      if (!child.running) throw new Fatal(`mic exited: ${child.stderr()}`);
-      const ready = (await get(probePort, '/readyz', '127.0.0.1', {})).status === 200;
-      return ready && metricSum(await metrics(), 'mic_leader') === 1;
-    }, 90_000, 200);
+    await until(
+      'mic leader and ready',
+      async () => {
+        if (!child.running) throw new Fatal(`mic exited: ${child.stderr()}`);
+        const ready = (await get(probePort, '/readyz', '127.0.0.1', {})).status === 200;
+        return ready && metricSum(await metrics(), 'mic_leader') === 1;
+      },
+      90_000,
+      200,
+    );
   } catch (err) {
     await stop();
     throw err;
   }
-  return { child, metricsPort, metrics, syncs: async () => metricSum(await metrics(), 'mic_syncs_total'), stop };
+  return {
+    child,
+    metricsPort,
+    metrics,
+    syncs: async () => metricSum(await metrics(), 'mic_syncs_total'),
+    stop,
+  };
 }

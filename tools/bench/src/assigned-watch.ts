@@ -8,7 +8,11 @@ import type { NormalizedAzureAssignedIdentity as AzureAssignedIdentity } from '@
 /** Only what the bench counts: a 10,000-object cache of full objects would cost the bench ~100 MB. */
 function slim(obj: AzureAssignedIdentity): AzureAssignedIdentity {
   const { name, namespace, resourceVersion } = obj.metadata ?? {};
-  return { metadata: { name, namespace, resourceVersion }, spec: { pod: obj.spec.pod, podNamespace: obj.spec.podNamespace, nodename: obj.spec.nodename }, status: { status: obj.status?.status } };
+  return {
+    metadata: { name, namespace, resourceVersion },
+    spec: { pod: obj.spec.pod, podNamespace: obj.spec.podNamespace, nodename: obj.spec.nodename },
+    status: { status: obj.status?.status },
+  };
 }
 
 export class AssignedWatch {
@@ -27,7 +31,8 @@ export class AssignedWatch {
   /** Starts the informer and waits for its first list. */
   async start(): Promise<void> {
     this.informer.start();
-    if (!(await this.informer.waitForSync(30_000))) throw new Error(`AzureAssignedIdentity informer did not sync in 30 s: ${String(this.lastError)}`);
+    if (!(await this.informer.waitForSync(30_000)))
+      throw new Error(`AzureAssignedIdentity informer did not sync in 30 s: ${String(this.lastError)}`);
   }
 
   /** Number of objects currently in `state` (e.g. Assigned). */
@@ -50,7 +55,9 @@ export class AssignedWatch {
 
   /** Failed lists/watches so far (the informer retried each) and the last one, for the timeout message. */
   describeFailures(): string {
-    return this.failures === 0 ? 'no list/watch failures' : `${this.failures} list/watch failures, last: ${String(this.lastError)}`;
+    return this.failures === 0
+      ? 'no list/watch failures'
+      : `${this.failures} list/watch failures, last: ${String(this.lastError)}`;
   }
 
   async stop(): Promise<void> {

@@ -31,13 +31,22 @@ interface Agents {
 }
 
 /** Creates the pod, then polls NMI from the pod's address until a 200; the milliseconds that took. */
-async function oneRun({ world, mic, nmi }: Agents, pod: PodSpec & { readonly ip: string }, resource: string): Promise<number> {
+async function oneRun(
+  { world, mic, nmi }: Agents,
+  pod: PodSpec & { readonly ip: string },
+  resource: string,
+): Promise<number> {
   const started = Date.now();
   await world.pods(NS, [pod]);
-  await until(`first token for ${pod.name}`, async () => {
-    if (!mic.child.running || !nmi.child.running) throw new Fatal('mic or nmi exited');
-    return (await get(nmi.port, tokenPath(resource), pod.ip)).status === 200;
-  }, 120_000, 20);
+  await until(
+    `first token for ${pod.name}`,
+    async () => {
+      if (!mic.child.running || !nmi.child.running) throw new Fatal('mic or nmi exited');
+      return (await get(nmi.port, tokenPath(resource), pod.ip)).status === 200;
+    },
+    120_000,
+    20,
+  );
   return Date.now() - started;
 }
 
@@ -63,7 +72,11 @@ async function vmBackend(ctx: BenchContext, latencies: readonly Latency[]): Prom
     await world.nodes([{ name: 'ft', instances: 1 }]);
     await world.identities(NS, ids);
     const mic = await startMic(ctx.entries.mic, world, NS, MIC_FLAGS);
-    agents = { world, mic, nmi: await startNmi(ctx.entries.nmi, world, NODE, Number(new URL(world.emulator.imdsUrl('ft_0')).port)) };
+    agents = {
+      world,
+      mic,
+      nmi: await startNmi(ctx.entries.nmi, world, NODE, Number(new URL(world.emulator.imdsUrl('ft_0')).port)),
+    };
     let index = 0;
     for (const latency of latencies) {
       const options = emulatorOptions(latency);
@@ -71,9 +84,22 @@ async function vmBackend(ctx: BenchContext, latencies: readonly Latency[]): Prom
       const propagation = (options.imds?.propagationDelayMs ?? 0) * (options.timeScale ?? 1);
       const goalMs = latency.armMs + propagation + 1_000;
       for (let run = 0; run < ctx.runs; run++, index++) {
-        const ms = await oneRun(agents, { name: `ft-${index}`, node: NODE, selector: `ft-id-${index}`, ip: `127.0.3.${2 + index}` }, 'https://storage.azure.com/');
+        const ms = await oneRun(
+          agents,
+          { name: `ft-${index}`, node: NODE, selector: `ft-id-${index}`, ip: `127.0.3.${2 + index}` },
+          'https://storage.azure.com/',
+        );
         ctx.log(`first token, VM backend, ${latency.label}: ${ms} ms`);
-        ctx.rec.add(`2 first token after pod creation, ${latency.label}`, 'pod created -> first 200', 's', ms / 1000, { text: `<= ${(goalMs / 1000).toFixed(1)} s (ARM+IMDS propagation+1 s)`, test: (m) => m * 1000 <= goalMs });
+        ctx.rec.add(
+          `2 first token after pod creation, ${latency.label}`,
+          'pod created -> first 200',
+          's',
+          ms / 1000,
+          {
+            text: `<= ${(goalMs / 1000).toFixed(1)} s (ARM+IMDS propagation+1 s)`,
+            test: (m) => m * 1000 <= goalMs,
+          },
+        );
       }
     }
   } finally {
@@ -93,20 +119,56 @@ async function federatedBackend(ctx: BenchContext, latencies: readonly Latency[]
     const issuer = await world.trustIssuer();
     await world.serviceAccount(NS, FEDERATED_SA);
     await world.identities(NS, [id], 'Federated');
-    const mic = await startMic(ctx.entries.mic, world, NS, [...MIC_FLAGS, `--oidc-issuer-url=${issuer}`, '--manage-federated-credentials']);
-    const entra = [`--default-ad-endpoint=${world.emulator.urls.authorityHost}`, `--authority-ca-file=${world.emulator.ca.path}`, `--federated-tenant-id=${world.emulator.tenantId}`];
-    agents = { world, mic, nmi: await startNmi(ctx.entries.nmi, world, NODE, Number(new URL(world.emulator.imdsUrl('ft_0')).port), entra) };
-    const pod = (name: string, ip: string): PodSpec & { ip: string } => ({ name, node: NODE, selector: id.name, ip, serviceAccount: FEDERATED_SA });
+    const mic = await startMic(ctx.entries.mic, world, NS, [
+      ...MIC_FLAGS,
+      `--oidc-issuer-url=${issuer}`,
+      '--manage-federated-credentials',
+    ]);
+    const entra = [
+      `--default-ad-endpoint=${world.emulator.urls.authorityHost}`,
+      `--authority-ca-file=${world.emulator.ca.path}`,
+      `--federated-tenant-id=${world.emulator.tenantId}`,
+    ];
+    agents = {
+      world,
+      mic,
+      nmi: await startNmi(
+        ctx.entries.nmi,
+        world,
+        NODE,
+        Number(new URL(world.emulator.imdsUrl('ft_0')).port),
+        entra,
+      ),
+    };
+    const pod = (name: string, ip: string): PodSpec & { ip: string } => ({
+      name,
+      node: NODE,
+      selector: id.name,
+      ip,
+      serviceAccount: FEDERATED_SA,
+    });
     // The ServiceAccount's first pod: MIC creates its federated credential (and waits the settle time).
     const firstMs = await oneRun(agents, pod('ft-fed-first', '127.0.4.1'), 'https://first.bench.example/');
-    ctx.log(`first token, federated, the ServiceAccount's first pod (credential created, settle included): ${firstMs} ms`);
+    ctx.log(
+      `first token, federated, the ServiceAccount's first pod (credential created, settle included): ${firstMs} ms`,
+    );
     let index = 0;
     for (const latency of latencies) {
       await world.emulator.control.setOptions(emulatorOptions(latency));
       for (let run = 0; run < ctx.runs; run++, index++) {
-        const ms = await oneRun(agents, pod(`ft-fed-${index}`, `127.0.4.${2 + index}`), `https://run-${index}.bench.example/`);
+        const ms = await oneRun(
+          agents,
+          pod(`ft-fed-${index}`, `127.0.4.${2 + index}`),
+          `https://run-${index}.bench.example/`,
+        );
         ctx.log(`first token, federated backend, ${latency.label}: ${ms} ms`);
-        ctx.rec.add(`2f first token after pod creation, federated, ${latency.label}`, 'pod created -> first 200', 's', ms / 1000, { text: '<= 0.5 s', test: (m) => m <= 0.5 });
+        ctx.rec.add(
+          `2f first token after pod creation, federated, ${latency.label}`,
+          'pod created -> first 200',
+          's',
+          ms / 1000,
+          { text: '<= 0.5 s', test: (m) => m <= 0.5 },
+        );
       }
     }
     await churn(ctx, agents, pod);
@@ -118,7 +180,11 @@ async function federatedBackend(ctx: BenchContext, latencies: readonly Latency[]
 }
 
 /** CHURN_PODS federated pods come (each gets a token) and go: the ARM writes that cost. */
-async function churn(ctx: BenchContext, agents: Agents, pod: (name: string, ip: string) => PodSpec & { ip: string }): Promise<void> {
+async function churn(
+  ctx: BenchContext,
+  agents: Agents,
+  pod: (name: string, ip: string) => PodSpec & { ip: string },
+): Promise<void> {
   const before = await armWriteRequests(agents.world);
   const names: string[] = [];
   for (let i = 0; i < CHURN_PODS; i++) {
@@ -131,7 +197,13 @@ async function churn(ctx: BenchContext, agents: Agents, pod: (name: string, ip: 
   await new Promise((r) => setTimeout(r, 3000));
   const writes = (await armWriteRequests(agents.world)) - before;
   ctx.log(`federated churn: ${CHURN_PODS} pods created and deleted, ${writes} ARM writes`);
-  ctx.rec.add('2f federated pod churn', `ARM writes for ${CHURN_PODS} pods created and deleted`, 'count', writes, { text: '= 0', test: (m) => m === 0 });
+  ctx.rec.add(
+    '2f federated pod churn',
+    `ARM writes for ${CHURN_PODS} pods created and deleted`,
+    'count',
+    writes,
+    { text: '= 0', test: (m) => m === 0 },
+  );
 }
 
 export async function firstToken(ctx: BenchContext, latencies: readonly Latency[]): Promise<void> {

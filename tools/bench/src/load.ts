@@ -33,7 +33,11 @@ export interface LoadResult {
 
 type Connect = typeof net.connect;
 
-function withSources<T>(port: number, sources: readonly string[] | undefined, body: () => Promise<T>): Promise<T> {
+function withSources<T>(
+  port: number,
+  sources: readonly string[] | undefined,
+  body: () => Promise<T>,
+): Promise<T> {
   if (!sources || sources.length === 0) return body();
   const original: Connect = net.connect;
   let next = 0;
@@ -91,6 +95,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v?.count ?? 0])),
+    statuses: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v?.count ?? 0]),
+    ),
   };
 }

@@ -42,17 +42,32 @@ interface Running {
   readonly watch: AssignedWatch;
 }
 
-async function measure(ctx: BenchContext, run: Running, pods: number, minWrites: number, body: () => Promise<{ requests: number; target: () => boolean }>): Promise<Convergence> {
+async function measure(
+  ctx: BenchContext,
+  run: Running,
+  pods: number,
+  minWrites: number,
+  body: () => Promise<{ requests: number; target: () => boolean }>,
+): Promise<Convergence> {
   const { world, mic } = run;
   await world.emulator.control.resetCounters();
-  const before = { syncs: await mic.syncs(), api: await world.apiserverRequests(), cpu: mic.child.stats().cpuSeconds };
+  const before = {
+    syncs: await mic.syncs(),
+    api: await world.apiserverRequests(),
+    cpu: mic.child.stats().cpuSeconds,
+  };
   const started = Date.now();
   const { requests, target } = await body();
   const createdMs = Date.now() - started;
-  await until(`all ${pods} Assigned`, () => {
-    if (!mic.child.running) throw new Fatal(`mic exited: ${mic.child.stderr()}`);
-    return target();
-  }, CONVERGE_TIMEOUT_MS, 100).catch((err: unknown) => {
+  await until(
+    `all ${pods} Assigned`,
+    () => {
+      if (!mic.child.running) throw new Fatal(`mic exited: ${mic.child.stderr()}`);
+      return target();
+    },
+    CONVERGE_TIMEOUT_MS,
+    100,
+  ).catch((err: unknown) => {
     const seen = `${run.watch.count('Assigned')} of ${run.watch.total} seen Assigned; ${run.watch.describeFailures()}`;
     throw new Error(`${err instanceof Error ? err.message : String(err)} [${seen}]`);
   });
@@ -71,7 +86,9 @@ async function measure(ctx: BenchContext, run: Running, pods: number, minWrites:
     heapUsedMb: metricSum(await mic.metrics(), 'mic_nodejs_heap_size_used_bytes') / 2 ** 20,
     cpuSeconds: stats.cpuSeconds - before.cpu,
   };
-  ctx.log(`  ${pods} pods: all Assigned after ${(allAssignedMs / 1000).toFixed(1)} s (created in ${(createdMs / 1000).toFixed(1)} s); ARM writes ${result.arm.acceptedWrites} (min ${minWrites}), reads ${result.arm.reads}; syncs ${result.syncs}; MIC peak ${stats.peakRssMb.toFixed(0)} MB, heap ${result.heapUsedMb.toFixed(0)} MB`);
+  ctx.log(
+    `  ${pods} pods: all Assigned after ${(allAssignedMs / 1000).toFixed(1)} s (created in ${(createdMs / 1000).toFixed(1)} s); ARM writes ${result.arm.acceptedWrites} (min ${minWrites}), reads ${result.arm.reads}; syncs ${result.syncs}; MIC peak ${stats.peakRssMb.toFixed(0)} MB, heap ${result.heapUsedMb.toFixed(0)} MB`,
+  );
   return result;
 }
 
@@ -80,7 +97,11 @@ function podSpecs(size: CaseSize, prefix: string, count: number, offset = 0): Po
   return Array.from({ length: count }, (_, k) => {
     const i = k + offset;
     const node = i % nodes;
-    return { name: `${prefix}-${i}`, node: `pool${Math.floor(node / size.nodesPerSet)}-${node % size.nodesPerSet}`, selector: `id-${i % size.identities}` };
+    return {
+      name: `${prefix}-${i}`,
+      node: `pool${Math.floor(node / size.nodesPerSet)}-${node % size.nodesPerSet}`,
+      selector: `id-${i % size.identities}`,
+    };
   });
 }
 
@@ -106,10 +127,20 @@ export interface CaseOptions {
   readonly restart?: boolean;
 }
 
-export async function convergenceCase(ctx: BenchContext, size: CaseSize, runtime: RuntimeOptionsPatch | undefined, options: CaseOptions = {}): Promise<{ first: Convergence; churn?: Convergence; restart?: Restart }> {
+export async function convergenceCase(
+  ctx: BenchContext,
+  size: CaseSize,
+  runtime: RuntimeOptionsPatch | undefined,
+  options: CaseOptions = {},
+): Promise<{ first: Convergence; churn?: Convergence; restart?: Restart }> {
   const ids = Array.from({ length: size.identities }, (_, i) => identity(`id-${i}`));
-  const sets = Array.from({ length: size.scaleSets }, (_, s) => ({ name: `pool${s}`, instances: size.nodesPerSet }));
-  ctx.log(`MIC case ${size.id}: ${size.pods} pods, ${size.scaleSets * size.nodesPerSet} nodes, ${size.scaleSets} VMSS, ${size.identities} identities${runtime ? ', realistic ARM' : ''}`);
+  const sets = Array.from({ length: size.scaleSets }, (_, s) => ({
+    name: `pool${s}`,
+    instances: size.nodesPerSet,
+  }));
+  ctx.log(
+    `MIC case ${size.id}: ${size.pods} pods, ${size.scaleSets * size.nodesPerSet} nodes, ${size.scaleSets} VMSS, ${size.identities} identities${runtime ? ', realistic ARM' : ''}`,
+  );
   const world = await World.start(seedFor(ids, sets));
   let mic: MicProcess | undefined;
   const watch = new AssignedWatch(world.kubeHttp);
@@ -146,20 +177,33 @@ async function churnPods(ctx: BenchContext, run: Running, size: CaseSize): Promi
   return measure(ctx, run, n, 0, async () => {
     await world.deletePods(NS, [...victims]);
     const requests = n + (await world.pods(NS, podSpecs(size, 'q', n)));
-    const target = (): boolean => watch.countPods((p) => p.startsWith('q-'), 'Assigned') === n && watch.countPods((p) => victims.has(p)) === 0 && watch.count('Assigned') === size.pods;
+    const target = (): boolean =>
+      watch.countPods((p) => p.startsWith('q-'), 'Assigned') === n &&
+      watch.countPods((p) => victims.has(p)) === 0 &&
+      watch.count('Assigned') === size.pods;
     return { requests, target };
   });
 }
 
-async function restartMic(ctx: BenchContext, world: World, watch: AssignedWatch, pods: number): Promise<{ mic: MicProcess; result: Restart }> {
+async function restartMic(
+  ctx: BenchContext,
+  world: World,
+  watch: AssignedWatch,
+  pods: number,
+): Promise<{ mic: MicProcess; result: Restart }> {
   await world.emulator.control.resetCounters();
   const started = Date.now();
   const mic = await startMic(ctx.entries.mic, world, NS, MIC_FLAGS, ctx.micNodeArgs);
   try {
-    await until('first sync of the restarted MIC', async () => {
-      if (!mic.child.running) throw new Fatal(`mic exited: ${mic.child.stderr()}`);
-      return (await mic.syncs()) >= 1;
-    }, CONVERGE_TIMEOUT_MS, 100);
+    await until(
+      'first sync of the restarted MIC',
+      async () => {
+        if (!mic.child.running) throw new Fatal(`mic exited: ${mic.child.stderr()}`);
+        return (await mic.syncs()) >= 1;
+      },
+      CONVERGE_TIMEOUT_MS,
+      100,
+    );
   } catch (err) {
     await mic.stop();
     throw err;
@@ -170,6 +214,8 @@ async function restartMic(ctx: BenchContext, world: World, watch: AssignedWatch,
     peakRssMb: mic.child.stats().peakRssMb,
     stillAssigned: watch.count('Assigned'),
   };
-  ctx.log(`  MIC restarted with ${pods} pods: first sync after ${(result.firstSyncMs / 1000).toFixed(1)} s; ARM writes ${result.armWrites}; ${result.stillAssigned} still Assigned; peak ${result.peakRssMb.toFixed(0)} MB`);
+  ctx.log(
+    `  MIC restarted with ${pods} pods: first sync after ${(result.firstSyncMs / 1000).toFixed(1)} s; ARM writes ${result.armWrites}; ${result.stillAssigned} still Assigned; peak ${result.peakRssMb.toFixed(0)} MB`,
+  );
   return { mic, result };
 }

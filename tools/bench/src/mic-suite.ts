@@ -10,7 +10,11 @@ import { firstToken } from './first-token';
 export const REALISTIC_SCALE = 0.1;
 export const LATENCIES = [
   { label: 'ARM 0', options: undefined, armMs: 0 },
-  { label: `ARM realistic x${REALISTIC_SCALE}`, options: realisticRuntimeOptions(REALISTIC_SCALE), armMs: 40_000 * REALISTIC_SCALE },
+  {
+    label: `ARM realistic x${REALISTIC_SCALE}`,
+    options: realisticRuntimeOptions(REALISTIC_SCALE),
+    armMs: 40_000 * REALISTIC_SCALE,
+  },
 ] as const;
 
 function sizes(scale: number): Record<'a' | 'b' | 'c', CaseSize> {
@@ -24,16 +28,33 @@ function sizes(scale: number): Record<'a' | 'b' | 'c', CaseSize> {
 
 function record(ctx: BenchContext, group: string, r: Convergence, goalMs?: number): void {
   const rec = ctx.rec;
-  rec.add(group, 'time to all Assigned', 's', r.allAssignedMs / 1000, goalMs === undefined ? undefined : { text: `<= ${(goalMs / 1000).toFixed(0)} s`, test: (m) => m * 1000 <= goalMs });
+  rec.add(
+    group,
+    'time to all Assigned',
+    's',
+    r.allAssignedMs / 1000,
+    goalMs === undefined
+      ? undefined
+      : { text: `<= ${(goalMs / 1000).toFixed(0)} s`, test: (m) => m * 1000 <= goalMs },
+  );
   rec.add(group, 'pods created in', 's', r.createdMs / 1000);
-  rec.add(group, 'ARM writes accepted', 'count', r.arm.acceptedWrites, { text: `= min ${r.minWrites}`, test: (m) => m <= r.minWrites });
+  rec.add(group, 'ARM writes accepted', 'count', r.arm.acceptedWrites, {
+    text: `= min ${r.minWrites}`,
+    test: (m) => m <= r.minWrites,
+  });
   rec.add(group, 'ARM write requests', 'count', r.arm.writeRequests);
   rec.add(group, 'ARM reads (GET/list)', 'count', r.arm.reads);
   rec.add(group, 'ARM LRO polls', 'count', r.arm.polls);
   rec.add(group, 'ARM 429s', 'count', r.arm.throttled);
   rec.add(group, 'MIC syncs', 'count', r.syncs);
   rec.add(group, 'API server requests (excl. bench)', 'count', r.apiserverRequests);
-  rec.add(group, 'MIC peak RSS', 'MB', r.peakRssMb, r.pods >= 10_000 ? { text: '<= 300 MB', test: (m) => m <= 300 } : undefined);
+  rec.add(
+    group,
+    'MIC peak RSS',
+    'MB',
+    r.peakRssMb,
+    r.pods >= 10_000 ? { text: '<= 300 MB', test: (m) => m <= 300 } : undefined,
+  );
   rec.add(group, 'MIC V8 heap used when converged', 'MB', r.heapUsedMb);
   rec.add(group, 'MIC CPU', 's', r.cpuSeconds);
 }
@@ -41,7 +62,10 @@ function record(ctx: BenchContext, group: string, r: Convergence, goalMs?: numbe
 function recordRestart(ctx: BenchContext, group: string, r: Restart): void {
   ctx.rec.add(group, 'MIC restart: start -> first sync', 's', r.firstSyncMs / 1000);
   ctx.rec.add(group, 'MIC restart: ARM writes', 'count', r.armWrites, { text: '= 0', test: (m) => m === 0 });
-  ctx.rec.add(group, 'MIC restart: peak RSS', 'MB', r.peakRssMb, { text: '<= 300 MB', test: (m) => m <= 300 });
+  ctx.rec.add(group, 'MIC restart: peak RSS', 'MB', r.peakRssMb, {
+    text: '<= 300 MB',
+    test: (m) => m <= 300,
+  });
   ctx.rec.add(group, 'MIC restart: still Assigned', 'count', r.stillAssigned);
 }
 

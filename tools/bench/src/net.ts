@@ -19,14 +19,25 @@ export interface Answer {
 }
 
 /** GET http://127.0.0.1:<port><path> from `from` (a 127.x address), new connection each time. */
-export function get(port: number, path: string, from = '127.0.0.1', headers: Record<string, string> = { Metadata: 'true' }, timeoutMs = 30_000): Promise<Answer> {
+export function get(
+  port: number,
+  path: string,
+  from = '127.0.0.1',
+  headers: Record<string, string> = { Metadata: 'true' },
+  timeoutMs = 30_000,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, localAddress: from, headers, timeout: timeoutMs, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path, localAddress: from, headers, timeout: timeoutMs, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('client timeout')));
     req.on('error', reject);
     req.end();
@@ -54,7 +65,12 @@ export function metricSum(text: string, name: string, labelMatch?: string): numb
 export class Fatal extends Error {}
 
 /** Polls `check` every `intervalMs` until true; throws after `timeoutMs` (platform's pollUntil). */
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 50): Promise<void> {
+export async function until(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<void> {
   await pollUntil(what, check, { timeoutMs, intervalMs, isFatal: (err) => err instanceof Fatal });
 }
 
@@ -63,7 +79,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */
-export async function pool<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {

@@ -34,13 +34,24 @@ async function openWorld(ctx: BenchContext): Promise<NmiWorld> {
   try {
     await world.namespace(NS);
     await world.identities(NS, ids);
-    const pods = Array.from({ length: PODS }, (_, i) => ({ name: podName(i), node: NODE, selector: ids[i % IDENTITIES].name, ip: podIp(i) }));
+    const pods = Array.from({ length: PODS }, (_, i) => ({
+      name: podName(i),
+      node: NODE,
+      selector: ids[i % IDENTITIES].name,
+      ip: podIp(i),
+    }));
     await world.pods(NS, pods);
     const onNode = pods.map((p, i) => ({ pod: p.name, node: NODE, identity: ids[i % IDENTITIES] }));
-    const elsewhere = Array.from({ length: CLUSTER_ASSIGNED - PODS }, (_, i) => ({ pod: `elsewhere-${i}`, node: `other-node-${i % 200}`, identity: ids[i % IDENTITIES] }));
+    const elsewhere = Array.from({ length: CLUSTER_ASSIGNED - PODS }, (_, i) => ({
+      pod: `elsewhere-${i}`,
+      node: `other-node-${i % 200}`,
+      identity: ids[i % IDENTITIES],
+    }));
     const started = Date.now();
     await world.assigned(NS, [...onNode, ...elsewhere]);
-    ctx.log(`nmi world: ${PODS} pods, ${CLUSTER_ASSIGNED} AzureAssignedIdentities created in ${Date.now() - started} ms`);
+    ctx.log(
+      `nmi world: ${PODS} pods, ${CLUSTER_ASSIGNED} AzureAssignedIdentities created in ${Date.now() - started} ms`,
+    );
     const imdsPort = Number(new URL(world.emulator.imdsUrl('nmi-pool_0')).port);
     const nmi = await startNmi(ctx.entries.nmi, world, NODE, imdsPort, [], ctx.nmiNodeArgs);
     return { world, nmi, ids };
@@ -54,11 +65,16 @@ async function openWorld(ctx: BenchContext): Promise<NmiWorld> {
 async function warm(nmi: NmiProcess): Promise<string> {
   let body = '';
   for (let i = 0; i < PODS; i++) {
-    await until(`token for ${podName(i)}`, async () => {
-      const answer = await get(nmi.port, tokenPath(RESOURCE), podIp(i));
-      if (answer.status === 200) body = answer.body;
-      return answer.status === 200;
-    }, 30_000, 100);
+    await until(
+      `token for ${podName(i)}`,
+      async () => {
+        const answer = await get(nmi.port, tokenPath(RESOURCE), podIp(i));
+        if (answer.status === 200) body = answer.body;
+        return answer.status === 200;
+      },
+      30_000,
+      100,
+    );
   }
   return body;
 }
@@ -66,7 +82,13 @@ async function warm(nmi: NmiProcess): Promise<string> {
 async function startBare(body: string): Promise<{ child: Child; port: number; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-bare-'));
   writeFileSync(join(dir, 'body.json'), body);
-  const child = new Child('bare', 'tools/bench/src/cli/bare-server.ts', [join(dir, 'body.json')], {}, 'tools/bench/tsconfig.json');
+  const child = new Child(
+    'bare',
+    'tools/bench/src/cli/bare-server.ts',
+    [join(dir, 'body.json')],
+    {},
+    'tools/bench/tsconfig.json',
+  );
   const line = await child.waitForLog('listening', (l) => l.msg === 'listening', 30_000);
   return { child, port: Number(line.port), dir };
 }
@@ -78,18 +100,47 @@ async function cacheHit(ctx: BenchContext, nmi: NmiProcess, body: string): Promi
       const group = `1 NMI cache hit c=${c}`;
       const sources = Array.from({ length: c }, (_, i) => podIp(i));
       for (let run = 0; run < ctx.runs; run++) {
-        const ours = await load({ port: nmi.port, connections: c, durationSec: ctx.loadSeconds, sources, path: tokenPath(RESOURCE) });
-        const ceiling = await load({ port: bare.port, connections: c, durationSec: ctx.loadSeconds, sources, path: tokenPath(RESOURCE) });
-        if (ours.non2xx + ours.errors > 0) ctx.log(`warning: ${group}: ${ours.non2xx} non-2xx, ${ours.errors} errors, statuses ${JSON.stringify(ours.statuses)}`);
+        const ours = await load({
+          port: nmi.port,
+          connections: c,
+          durationSec: ctx.loadSeconds,
+          sources,
+          path: tokenPath(RESOURCE),
+        });
+        const ceiling = await load({
+          port: bare.port,
+          connections: c,
+          durationSec: ctx.loadSeconds,
+          sources,
+          path: tokenPath(RESOURCE),
+        });
+        if (ours.non2xx + ours.errors > 0)
+          ctx.log(
+            `warning: ${group}: ${ours.non2xx} non-2xx, ${ours.errors} errors, statuses ${JSON.stringify(ours.statuses)}`,
+          );
         const high = c === 64;
         ctx.rec.add(group, 'NMI req/s', 'req/s', ours.rps);
         ctx.rec.add(group, 'bare node:http req/s', 'req/s', ceiling.rps);
-        ctx.rec.add(group, 'NMI / bare', 'ratio', ours.rps / ceiling.rps, high ? { text: '>= 0.5', test: (m) => m >= 0.5 } : undefined);
+        ctx.rec.add(
+          group,
+          'NMI / bare',
+          'ratio',
+          ours.rps / ceiling.rps,
+          high ? { text: '>= 0.5', test: (m) => m >= 0.5 } : undefined,
+        );
         ctx.rec.add(group, 'NMI p50', 'ms', ours.p50);
-        ctx.rec.add(group, 'NMI p99', 'ms', ours.p99, high ? { text: '<= 5 ms', test: (m) => m <= 5 } : undefined);
+        ctx.rec.add(
+          group,
+          'NMI p99',
+          'ms',
+          ours.p99,
+          high ? { text: '<= 5 ms', test: (m) => m <= 5 } : undefined,
+        );
         ctx.rec.add(group, 'bare p50', 'ms', ceiling.p50);
         ctx.rec.add(group, 'bare p99', 'ms', ceiling.p99);
-        ctx.log(`${group} run ${run + 1}: NMI ${ours.rps.toFixed(0)} req/s p99 ${ours.p99.toFixed(2)} ms; bare ${ceiling.rps.toFixed(0)} req/s p99 ${ceiling.p99.toFixed(2)} ms`);
+        ctx.log(
+          `${group} run ${run + 1}: NMI ${ours.rps.toFixed(0)} req/s p99 ${ours.p99.toFixed(2)} ms; bare ${ceiling.rps.toFixed(0)} req/s p99 ${ceiling.p99.toFixed(2)} ms`,
+        );
       }
     }
   } finally {
@@ -103,13 +154,29 @@ const MISSES = 20;
 async function cacheMiss(ctx: BenchContext, world: World, nmi: NmiProcess): Promise<void> {
   for (const latency of [0, 20]) {
     const group = `2 NMI cache miss, IMDS +${latency} ms`;
-    const rule = latency > 0 ? await world.emulator.control.addFault({ match: { service: 'imds' }, action: { type: 'latency', ms: latency } }) : undefined;
+    const rule =
+      latency > 0
+        ? await world.emulator.control.addFault({
+            match: { service: 'imds' },
+            action: { type: 'latency', ms: latency },
+          })
+        : undefined;
     try {
       for (let run = 0; run < ctx.runs; run++) {
         const tag = `${latency}-${run}-${Date.now()}`;
         // Paced under NMI's own IMDS budget (--imds-rate 10/s) so the figure is the miss, not the queue.
-        const r = await load({ port: nmi.port, connections: 1, amount: MISSES, overallRate: 8, sources: [podIp(0)], path: (n) => tokenPath(`https://miss-${tag}-${n}.example`) });
-        if (r.non2xx + r.errors > 0) ctx.log(`warning: ${group}: ${r.non2xx} non-2xx, ${r.errors} errors, statuses ${JSON.stringify(r.statuses)}`);
+        const r = await load({
+          port: nmi.port,
+          connections: 1,
+          amount: MISSES,
+          overallRate: 8,
+          sources: [podIp(0)],
+          path: (n) => tokenPath(`https://miss-${tag}-${n}.example`),
+        });
+        if (r.non2xx + r.errors > 0)
+          ctx.log(
+            `warning: ${group}: ${r.non2xx} non-2xx, ${r.errors} errors, statuses ${JSON.stringify(r.statuses)}`,
+          );
         ctx.rec.add(group, 'p50', 'ms', r.p50);
         ctx.rec.add(group, `p99 (max of ${MISSES})`, 'ms', r.p99);
       }
@@ -126,15 +193,26 @@ export async function nmiSuite(ctx: BenchContext): Promise<void> {
     const body = await warm(nmi);
     const warmed = nmi.child.stats();
     ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'RSS when ready', 'MB', ready.rssMb);
-    ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'RSS after 110 tokens cached', 'MB', warmed.rssMb, { text: '<= 100 MB', test: (m) => m <= 100 });
+    ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'RSS after 110 tokens cached', 'MB', warmed.rssMb, {
+      text: '<= 100 MB',
+      test: (m) => m <= 100,
+    });
     if (selected(ctx, 'nmi.hit')) await cacheHit(ctx, nmi, body);
     if (selected(ctx, 'nmi.miss')) await cacheMiss(ctx, world, nmi);
     const after = nmi.child.stats();
-    ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'RSS after the load', 'MB', after.rssMb, { text: '<= 100 MB', test: (m) => m <= 100 });
+    ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'RSS after the load', 'MB', after.rssMb, {
+      text: '<= 100 MB',
+      test: (m) => m <= 100,
+    });
     ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'peak RSS (VmHWM)', 'MB', after.peakRssMb);
     // Live heap as NMI itself reports it (prom-client's process metrics): what the heap cap must hold.
     const metrics = await get(nmi.metricsPort, '/metrics', '127.0.0.1', {});
-    ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'V8 heap used after the load', 'MB', metricSum(metrics.body, 'nmi_nodejs_heap_size_used_bytes') / 2 ** 20);
+    ctx.rec.add(
+      '3 NMI memory (110 pods, 5,000 AAI)',
+      'V8 heap used after the load',
+      'MB',
+      metricSum(metrics.body, 'nmi_nodejs_heap_size_used_bytes') / 2 ** 20,
+    );
     ctx.rec.add('3 NMI memory (110 pods, 5,000 AAI)', 'CPU seconds (whole NMI run)', 's', after.cpuSeconds);
   } finally {
     await nmi.child.stop();

@@ -20,7 +20,8 @@ export interface ProcStats {
 /** Reads /proc/<pid>/status and /proc/<pid>/stat (Linux). */
 export function procStats(pid: number): ProcStats {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
+  const kb = (key: string): number =>
+    Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state); utime is field 14, stime field 15.
@@ -61,10 +62,12 @@ export class Child {
       this.stderrTail.push(chunk.toString('utf8'));
       if (this.stderrTail.length > 50) this.stderrTail.shift();
     });
-    this.exited = new Promise((done) => this.child.once('exit', () => {
-      this.done = true;
-      done();
-    }));
+    this.exited = new Promise((done) =>
+      this.child.once('exit', () => {
+        this.done = true;
+        done();
+      }),
+    );
   }
 
   get pid(): number {
@@ -84,12 +87,19 @@ export class Child {
     return procStats(this.pid);
   }
 
-  async waitForLog(what: string, predicate: (line: LogLine) => boolean, timeoutMs = 90_000): Promise<LogLine> {
+  async waitForLog(
+    what: string,
+    predicate: (line: LogLine) => boolean,
+    timeoutMs = 90_000,
+  ): Promise<LogLine> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const line = this.lines.find(predicate);
       if (line) return line;
-      if (!this.running) throw new Error(`${this.name} exited before logging ${what}: ${this.stderrTail.join('').slice(-2000)}`);
+      if (!this.running)
+        throw new Error(
+          `${this.name} exited before logging ${what}: ${this.stderrTail.join('').slice(-2000)}`,
+        );
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${this.name} to log ${what}`);
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -70,7 +70,15 @@ export class Recorder {
   figures(): Figure[] {
     return [...this.entries.values()].map((e) => {
       const summary = summarize(e.values);
-      return { group: e.group, name: e.name, unit: e.unit, summary, goal: e.goal?.text, met: e.goal ? e.goal.test(summary.median) : undefined, note: e.note };
+      return {
+        group: e.group,
+        name: e.name,
+        unit: e.unit,
+        summary,
+        goal: e.goal?.text,
+        met: e.goal ? e.goal.test(summary.median) : undefined,
+        note: e.note,
+      };
     });
   }
 }

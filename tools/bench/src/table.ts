@@ -12,7 +12,17 @@ function fmt(value: number): string {
 function cells(f: Figure): string[] {
   const s = f.summary;
   const verdict = f.met === undefined ? '' : f.met ? 'met' : 'MISSED';
-  return [f.group, f.name, f.unit, fmt(s.median), fmt(s.min), fmt(s.max), String(s.runs.length), f.goal ? `${f.goal} ${verdict}` : '', f.note ?? ''];
+  return [
+    f.group,
+    f.name,
+    f.unit,
+    fmt(s.median),
+    fmt(s.min),
+    fmt(s.max),
+    String(s.runs.length),
+    f.goal ? `${f.goal} ${verdict}` : '',
+    f.note ?? '',
+  ];
 }
 
 const HEADER = ['group', 'metric', 'unit', 'median', 'min', 'max', 'runs', 'goal', 'note'];
@@ -20,7 +30,11 @@ const HEADER = ['group', 'metric', 'unit', 'median', 'min', 'max', 'runs', 'goal
 export function textTable(figures: readonly Figure[]): string {
   const rows = [HEADER, ...figures.map(cells)];
   const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 

@@ -8,7 +8,12 @@ import https from 'node:https';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { type AzureEmulator, type SeedDocument, startAzureEmulator } from '@pod-identity/azure-emulator';
 import { GROUP, IDENTITY_TYPES } from '@pod-identity/crd-types';
-import { type ControlPlane, installCrds, serviceAccountIssuer, startControlPlane } from '@pod-identity/envtest';
+import {
+  type ControlPlane,
+  installCrds,
+  serviceAccountIssuer,
+  startControlPlane,
+} from '@pod-identity/envtest';
 import { KubeHttp } from '@pod-identity/kube';
 import { pool } from './net';
 
@@ -50,10 +55,23 @@ export function seedFor(identities: readonly Identity[], scaleSets: readonly Sca
     subscriptions: [{ id: SUB, resourceGroups: [{ name: NODE_RG }, { name: ID_RG }] }],
     servicePrincipals: [{ clientId: MIC_CLIENT_ID, displayName: 'mic', secret: MIC_SECRET }],
     roleAssignments: [
-      { principal: MIC_CLIENT_ID, role: 'Managed Identity Operator', scope: `/subscriptions/${SUB}/resourceGroups/${ID_RG}` },
-      { principal: MIC_CLIENT_ID, role: 'Virtual Machine Contributor', scope: `/subscriptions/${SUB}/resourceGroups/${NODE_RG}` },
+      {
+        principal: MIC_CLIENT_ID,
+        role: 'Managed Identity Operator',
+        scope: `/subscriptions/${SUB}/resourceGroups/${ID_RG}`,
+      },
+      {
+        principal: MIC_CLIENT_ID,
+        role: 'Virtual Machine Contributor',
+        scope: `/subscriptions/${SUB}/resourceGroups/${NODE_RG}`,
+      },
     ],
-    userAssignedIdentities: identities.map((i) => ({ subscription: SUB, resourceGroup: ID_RG, name: i.name, clientId: i.clientId })),
+    userAssignedIdentities: identities.map((i) => ({
+      subscription: SUB,
+      resourceGroup: ID_RG,
+      name: i.name,
+      clientId: i.clientId,
+    })),
     virtualMachineScaleSets: scaleSets.map((s) => ({
       subscription: SUB,
       resourceGroup: NODE_RG,
@@ -117,7 +135,10 @@ export class World {
 
   async namespace(name: string): Promise<void> {
     await this.core.createNamespace({ body: { metadata: { name } } });
-    await this.core.createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: 'default' } } });
+    await this.core.createNamespacedServiceAccount({
+      namespace: name,
+      body: { metadata: { name: 'default' } },
+    });
   }
 
   async nodes(scaleSets: readonly ScaleSet[]): Promise<string[]> {
@@ -134,13 +155,39 @@ export class World {
 
   /** AzureIdentity + AzureIdentityBinding (selector = identity name) per identity. */
   /** An AzureIdentity and a binding (selector = the identity's name) each; `backend` sets spec.backend. */
-  async identities(namespace: string, identities: readonly Identity[], backend?: 'VM' | 'Federated'): Promise<void> {
+  async identities(
+    namespace: string,
+    identities: readonly Identity[],
+    backend?: 'VM' | 'Federated',
+  ): Promise<void> {
     const custom = this.custom;
     await pool(identities, CONCURRENCY, async (i) => {
-      const body = (kind: string, spec: Record<string, unknown>, name: string): Record<string, unknown> => ({ apiVersion: `${GROUP}/v1`, kind, metadata: { name }, spec });
-      const spec = { type: IDENTITY_TYPES.UserAssignedMSI, resourceID: i.resourceId, clientID: i.clientId, ...(backend ? { backend } : {}) };
-      await custom.createNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureidentities', body: body('AzureIdentity', spec, i.name) });
-      await custom.createNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureidentitybindings', body: body('AzureIdentityBinding', { azureIdentity: i.name, selector: i.name }, `${i.name}-binding`) });
+      const body = (kind: string, spec: Record<string, unknown>, name: string): Record<string, unknown> => ({
+        apiVersion: `${GROUP}/v1`,
+        kind,
+        metadata: { name },
+        spec,
+      });
+      const spec = {
+        type: IDENTITY_TYPES.UserAssignedMSI,
+        resourceID: i.resourceId,
+        clientID: i.clientId,
+        ...(backend ? { backend } : {}),
+      };
+      await custom.createNamespacedCustomObject({
+        group: GROUP,
+        version: 'v1',
+        namespace,
+        plural: 'azureidentities',
+        body: body('AzureIdentity', spec, i.name),
+      });
+      await custom.createNamespacedCustomObject({
+        group: GROUP,
+        version: 'v1',
+        namespace,
+        plural: 'azureidentitybindings',
+        body: body('AzureIdentityBinding', { azureIdentity: i.name, selector: i.name }, `${i.name}-binding`),
+      });
     });
   }
 
@@ -150,12 +197,25 @@ export class World {
     const path = `/api/v1/namespaces/${namespace}/pods`;
     let requests = 0;
     await pool(specs, POD_CONCURRENCY, async (p) => {
-      const spec = { nodeName: p.node, ...(p.serviceAccount ? { serviceAccountName: p.serviceAccount } : {}), containers: [{ name: 'app', image: 'example.invalid/app:1' }] };
-      const body = { apiVersion: 'v1', kind: 'Pod', metadata: { name: p.name, labels: { aadpodidbinding: p.selector } }, spec };
+      const spec = {
+        nodeName: p.node,
+        ...(p.serviceAccount ? { serviceAccountName: p.serviceAccount } : {}),
+        containers: [{ name: 'app', image: 'example.invalid/app:1' }],
+      };
+      const body = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: p.name, labels: { aadpodidbinding: p.selector } },
+        spec,
+      };
       const pod = await http.request<Record<string, unknown>>({ method: 'POST', path, body });
       requests++;
       if (!p.ip) return;
-      await http.request({ method: 'PUT', path: `${path}/${p.name}/status`, body: { ...pod, status: { phase: 'Running', podIP: p.ip, podIPs: [{ ip: p.ip }] } } });
+      await http.request({
+        method: 'PUT',
+        path: `${path}/${p.name}/status`,
+        body: { ...pod, status: { phase: 'Running', podIP: p.ip, podIPs: [{ ip: p.ip }] } },
+      });
       requests++;
     });
     return requests;
@@ -163,7 +223,11 @@ export class World {
 
   /** A ServiceAccount (envtest runs no controller that would create "default"). */
   async serviceAccount(namespace: string, name: string): Promise<void> {
-    await this.kubeHttp.request({ method: 'POST', path: `/api/v1/namespaces/${namespace}/serviceaccounts`, body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } } });
+    await this.kubeHttp.request({
+      method: 'POST',
+      path: `/api/v1/namespaces/${namespace}/serviceaccounts`,
+      body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } },
+    });
   }
 
   /** Registers the API server's ServiceAccount issuer with the emulator's Entra ID; returns its URL. */
@@ -176,29 +240,58 @@ export class World {
   async deletePods(namespace: string, names: readonly string[]): Promise<void> {
     const http = this.kubeHttp;
     await pool(names, POD_CONCURRENCY, async (name) => {
-      await http.request({ method: 'DELETE', path: `/api/v1/namespaces/${namespace}/pods/${name}`, query: { gracePeriodSeconds: 0 } });
+      await http.request({
+        method: 'DELETE',
+        path: `/api/v1/namespaces/${namespace}/pods/${name}`,
+        query: { gracePeriodSeconds: 0 },
+      });
     });
   }
 
   /** AzureAssignedIdentities as MIC writes them (for the NMI cases, where no MIC runs). */
-  async assigned(namespace: string, items: ReadonlyArray<{ pod: string; node: string; identity: Identity }>): Promise<void> {
+  async assigned(
+    namespace: string,
+    items: ReadonlyArray<{ pod: string; node: string; identity: Identity }>,
+  ): Promise<void> {
     const custom = this.custom;
     await pool(items, CONCURRENCY, async (item) => {
-      const ref = (kind: string, name: string, spec: Record<string, unknown>): Record<string, unknown> => ({ apiVersion: `${GROUP}/v1`, kind, metadata: { name, namespace }, spec });
+      const ref = (kind: string, name: string, spec: Record<string, unknown>): Record<string, unknown> => ({
+        apiVersion: `${GROUP}/v1`,
+        kind,
+        metadata: { name, namespace },
+        spec,
+      });
       const body = {
         apiVersion: `${GROUP}/v1`,
         kind: 'AzureAssignedIdentity',
-        metadata: { name: `${item.pod}-${namespace}-${item.identity.name}`.slice(0, 63), namespace, labels: { nodename: item.node } },
+        metadata: {
+          name: `${item.pod}-${namespace}-${item.identity.name}`.slice(0, 63),
+          namespace,
+          labels: { nodename: item.node },
+        },
         spec: {
-          azureIdentityRef: ref('AzureIdentity', item.identity.name, { type: IDENTITY_TYPES.UserAssignedMSI, resourceID: item.identity.resourceId, clientID: item.identity.clientId }),
-          azureBindingRef: ref('AzureIdentityBinding', `${item.identity.name}-binding`, { azureIdentity: item.identity.name, selector: item.identity.name }),
+          azureIdentityRef: ref('AzureIdentity', item.identity.name, {
+            type: IDENTITY_TYPES.UserAssignedMSI,
+            resourceID: item.identity.resourceId,
+            clientID: item.identity.clientId,
+          }),
+          azureBindingRef: ref('AzureIdentityBinding', `${item.identity.name}-binding`, {
+            azureIdentity: item.identity.name,
+            selector: item.identity.name,
+          }),
           pod: item.pod,
           podNamespace: namespace,
           nodename: item.node,
         },
         status: { status: 'Assigned' },
       };
-      await custom.createNamespacedCustomObject({ group: GROUP, version: 'v1', namespace, plural: 'azureassignedidentities', body });
+      await custom.createNamespacedCustomObject({
+        group: GROUP,
+        version: 'v1',
+        namespace,
+        plural: 'azureassignedidentities',
+        body,
+      });
     });
   }
 
@@ -206,16 +299,26 @@ export class World {
   apiserverRequests(): Promise<number> {
     const url = new URL('/metrics', this.plane.server);
     return new Promise((resolve, reject) => {
-      const req = https.get(url, { ca: this.plane.caPem, headers: { authorization: `Bearer ${this.plane.adminToken}` }, timeout: 10_000 }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => {
-          let sum = 0;
-          for (const line of text.split('\n')) if (line.startsWith('apiserver_request_total{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
-          resolve(sum);
-        });
-      });
+      const req = https.get(
+        url,
+        {
+          ca: this.plane.caPem,
+          headers: { authorization: `Bearer ${this.plane.adminToken}` },
+          timeout: 10_000,
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => {
+            let sum = 0;
+            for (const line of text.split('\n'))
+              if (line.startsWith('apiserver_request_total{'))
+                sum += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+            resolve(sum);
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('metrics timeout')));
       req.on('error', reject);
     });

@@ -45,7 +45,10 @@ export async function bridgeNode(network: NodeNetwork, options: BridgeOptions): 
   const id = network.node.id;
   const apiSocket = join(options.socketDir, `${id}-api.sock`);
   const imdsSocket = join(options.socketDir, `${id}-imds.sock`);
-  const loopback = (options.loopbackPorts ?? []).map((port) => ({ port, socket: join(options.socketDir, `${id}-${port}.sock`) }));
+  const loopback = (options.loopbackPorts ?? []).map((port) => ({
+    port,
+    socket: join(options.socketDir, `${id}-${port}.sock`),
+  }));
   const rootSide: Forwarder[] = [];
   const stopRoot = async (): Promise<void> => {
     await Promise.all(rootSide.map((f) => f.close()));
@@ -66,7 +69,10 @@ export async function bridgeNode(network: NodeNetwork, options: BridgeOptions): 
     );
     for (const l of loopback) {
       rootSide.push(
-        await startForwarder({ kind: 'unix', path: l.socket }, { kind: 'tcp', host: '127.0.0.1', port: l.port }),
+        await startForwarder(
+          { kind: 'unix', path: l.socket },
+          { kind: 'tcp', host: '127.0.0.1', port: l.port },
+        ),
       );
     }
   } catch (err) {
@@ -75,7 +81,11 @@ export async function bridgeNode(network: NodeNetwork, options: BridgeOptions): 
   }
   const child = network.spawnIn(
     network.namespace,
-    [process.execPath, options.forwarderJs, ...nodeSideArgs(options.apiServerPort, apiSocket, imdsSocket, loopback)],
+    [
+      process.execPath,
+      options.forwarderJs,
+      ...nodeSideArgs(options.apiServerPort, apiSocket, imdsSocket, loopback),
+    ],
     {
       name: `forwarder-${id}`,
       onLine: options.onLine,

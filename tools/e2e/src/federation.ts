@@ -20,14 +20,26 @@ export interface FederationOptions {
   readonly manageCredentials: boolean;
 }
 
-export async function prepareFederation(admin: KubeConfig, emulator: AzureEmulator, options: FederationOptions): Promise<FederationSetup> {
+export async function prepareFederation(
+  admin: KubeConfig,
+  emulator: AzureEmulator,
+  options: FederationOptions,
+): Promise<FederationSetup> {
   const { issuer, jwks } = await serviceAccountIssuer(admin);
   await emulator.control.seed({ oidcIssuers: [{ issuer, jwks }] });
   const authorityPort = Number(new URL(emulator.urls.authorityHost).port);
   return {
     issuer,
     authorityPort,
-    micFlags: [`--oidc-issuer-url=${issuer}`, '--federated-credential-settle=0', ...(options.manageCredentials ? ['--manage-federated-credentials'] : [])],
-    nmiFlags: [`--default-ad-endpoint=https://127.0.0.1:${authorityPort}/`, `--authority-ca-file=${emulator.ca.path}`, `--federated-tenant-id=${TENANT_ID}`],
+    micFlags: [
+      `--oidc-issuer-url=${issuer}`,
+      '--federated-credential-settle=0',
+      ...(options.manageCredentials ? ['--manage-federated-credentials'] : []),
+    ],
+    nmiFlags: [
+      `--default-ad-endpoint=https://127.0.0.1:${authorityPort}/`,
+      `--authority-ca-file=${emulator.ca.path}`,
+      `--federated-tenant-id=${TENANT_ID}`,
+    ],
   };
 }

@@ -122,7 +122,8 @@ export class PodIdentitySystem {
     );
     this.cluster = new Cluster(plane.kubeConfig);
     await this.cluster.install();
-    if (this.options.federation) this.federation = await prepareFederation(plane.kubeConfig, emulator, this.options.federation);
+    if (this.options.federation)
+      this.federation = await prepareFederation(plane.kubeConfig, emulator, this.options.federation);
     this.say('CRDs installed; MIC and NMI ServiceAccounts bound to the ClusterRoles of deploy/base/rbac');
     writeFileSync(this.path('azure.json'), JSON.stringify(azureJson(), null, 2), { mode: 0o600 });
     const indexes = Array.from({ length: this.options.nodeCount }, (_, i) => i);

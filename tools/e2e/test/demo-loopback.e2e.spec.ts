@@ -13,11 +13,15 @@ interface DemoRun {
 
 function runDemo(args: string[], timeoutMs: number): Promise<DemoRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'tools', 'e2e', 'src', 'cli', 'demo.ts'), ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(REPO_ROOT, 'tools', 'e2e', 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'tools', 'e2e', 'src', 'cli', 'demo.ts'), ...args],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, TSX_TSCONFIG_PATH: join(REPO_ROOT, 'tools', 'e2e', 'tsconfig.json') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -37,7 +41,9 @@ function runDemo(args: string[], timeoutMs: number): Promise<DemoRun> {
 it('runs the demo end to end in loopback mode: a token for the labelled pod, a refusal for the other', async () => {
   const { code, out } = await runDemo(['--loopback'], 170_000);
   expect({ code, tail: out.slice(-3000) }).toMatchObject({ code: 0 });
-  expect(out).toContain('pod identity demo: loopback mode (asked for); each pod calls its node NMI from its own 127.x address');
+  expect(out).toContain(
+    'pod identity demo: loopback mode (asked for); each pod calls its node NMI from its own 127.x address',
+  );
   expect(out).not.toContain('ip netns exec');
   // The labelled pod's request answered by NMI with an IMDS-shaped token …
   expect(out).toMatch(/HTTP 200\n/);

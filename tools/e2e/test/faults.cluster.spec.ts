@@ -12,7 +12,12 @@ interface Finished {
   readonly output: string;
 }
 
-const CLI = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'tools', 'e2e', 'src', 'cli', 'real-cluster.ts')];
+const CLI = [
+  process.execPath,
+  '--import',
+  'tsx',
+  join(REPO_ROOT, 'tools', 'e2e', 'src', 'cli', 'real-cluster.ts'),
+];
 const TSX_ENV = { TSX_TSCONFIG_PATH: join(REPO_ROOT, 'tools', 'e2e', 'tsconfig.json') };
 
 /** `real-cluster.ts up` (what make up runs once everything is built), bounded; `onOutput` sees it as it comes. */
@@ -49,7 +54,12 @@ function leftovers(): string[] {
   const found: string[] = [];
   if (spawnSync('ip', ['link', 'show', BRIDGE]).status === 0) found.push(`bridge ${BRIDGE}`);
   const netns = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
-  found.push(...netns.split('\n').filter((l) => l.startsWith('pi-node-')).map((l) => `netns ${l}`));
+  found.push(
+    ...netns
+      .split('\n')
+      .filter((l) => l.startsWith('pi-node-'))
+      .map((l) => `netns ${l}`),
+  );
   for (const dir of [CLUSTER_DIR, RUN_DIR]) if (existsSync(dir)) found.push(`directory ${dir}`);
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     let cmdline = '';
@@ -58,16 +68,25 @@ function leftovers(): string[] {
     } catch {
       continue;
     }
-    if (cmdline.includes(CLUSTER_DIR) || cmdline.includes(RUN_DIR)) found.push(`process ${pid}: ${cmdline.replace(/\0/g, ' ').slice(0, 80)}`);
+    if (cmdline.includes(CLUSTER_DIR) || cmdline.includes(RUN_DIR))
+      found.push(`process ${pid}: ${cmdline.replace(/\0/g, ' ').slice(0, 80)}`);
   }
   return found;
 }
 
 describe('make up when something is wrong', () => {
   it('as a non-root user: one line saying it needs root, nothing started', () => {
-    const r = spawnSync('make', ['--no-print-directory', 'up'], { cwd: REPO_ROOT, uid: 65534, gid: 65534, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('make', ['--no-print-directory', 'up'], {
+      cwd: REPO_ROOT,
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status).not.toBe(0);
-    expect(r.stderr.trim().split('\n')[0]).toBe('up: needs root (network namespaces, a bridge, cgroups, containerd); run it as root');
+    expect(r.stderr.trim().split('\n')[0]).toBe(
+      'up: needs root (network namespaces, a bridge, cgroups, containerd); run it as root',
+    );
     expect(leftovers()).toEqual([]);
   });
 
@@ -89,7 +108,9 @@ describe('make up when something is wrong', () => {
   it('a kubelet that does not start: one line naming the node, then its log tail; nothing left behind', async () => {
     const r = await up({ KUBELET_EXTRA_ARGS: '--no-such-flag' });
     expect(r.code).not.toBe(0);
-    expect(errorLine(r.output)).toBe('up: kubelet (aks-nodepool1-12345678-vmss000000) exited during startup (code 1)');
+    expect(errorLine(r.output)).toBe(
+      'up: kubelet (aks-nodepool1-12345678-vmss000000) exited during startup (code 1)',
+    );
     expect(r.output).toContain('unknown flag: --no-such-flag');
     expect(leftovers()).toEqual([]);
   }, 300_000);
@@ -97,7 +118,9 @@ describe('make up when something is wrong', () => {
   it('a containerd that does not start: the same', async () => {
     const r = await up({ CONTAINERD_EXTRA_ARGS: '--log-level=nonsense' });
     expect(r.code).not.toBe(0);
-    expect(errorLine(r.output)).toBe('up: containerd (aks-nodepool1-12345678-vmss000000) exited during startup (code 1)');
+    expect(errorLine(r.output)).toBe(
+      'up: containerd (aks-nodepool1-12345678-vmss000000) exited during startup (code 1)',
+    );
     expect(leftovers()).toEqual([]);
   }, 300_000);
 

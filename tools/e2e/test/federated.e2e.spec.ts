@@ -8,11 +8,24 @@ import { API_VERSION, GROUP, IDENTITY_TYPES, PLURALS, VERSION } from '@pod-ident
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { PodIdentitySystem, type SimPod } from '../src/system';
 import { APP_IDENTITY, IDENTITY_RG, identity, SUBSCRIPTION_ID, vmssResourceId } from '../src/world';
-import { applyIdentity, eventually, labelled, networkOf, requireRoot, RESOURCE, type PodClientPoll, type PodClientToken } from './support';
+import {
+  applyIdentity,
+  eventually,
+  labelled,
+  networkOf,
+  requireRoot,
+  RESOURCE,
+  type PodClientPoll,
+  type PodClientToken,
+} from './support';
 
 const TEAM_A = 'team-a';
 const TEAM_B = 'team-b';
-const FED = identity('fed-app', '22222222-3333-4444-8555-666666666666', 'bbbbbbbb-cccc-4ddd-8eee-ffffffffffff');
+const FED = identity(
+  'fed-app',
+  '22222222-3333-4444-8555-666666666666',
+  'bbbbbbbb-cccc-4ddd-8eee-ffffffffffff',
+);
 const FED_SELECTOR = 'fed-app';
 
 describe('whole system in network namespaces: the federated backend', () => {
@@ -33,7 +46,11 @@ describe('whole system in network namespaces: the federated backend', () => {
   async function hostNetworkToken(clientId: string): Promise<{ status: number; body: string }> {
     const net = networkOf(sys().nodes[0]);
     const url = `http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${encodeURIComponent(RESOURCE)}&client_id=${clientId}`;
-    const { stdout } = await net.exec(net.namespace, ['curl', '-sS', '--max-time', '10', '-H', 'Metadata:true', '-w', '\\n%{http_code}', url], 30_000);
+    const { stdout } = await net.exec(
+      net.namespace,
+      ['curl', '-sS', '--max-time', '10', '-H', 'Metadata:true', '-w', '\\n%{http_code}', url],
+      30_000,
+    );
     const cut = stdout.lastIndexOf('\n');
     return { status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) };
   }
@@ -53,17 +70,47 @@ describe('whole system in network namespaces: the federated backend', () => {
       federation: { manageCredentials: true },
     });
     await system.emulator.control.seed({
-      userAssignedIdentities: [{ subscription: SUBSCRIPTION_ID, resourceGroup: IDENTITY_RG, name: FED.name, clientId: FED.clientId, principalId: FED.principalId }],
+      userAssignedIdentities: [
+        {
+          subscription: SUBSCRIPTION_ID,
+          resourceGroup: IDENTITY_RG,
+          name: FED.name,
+          clientId: FED.clientId,
+          principalId: FED.principalId,
+        },
+      ],
     });
     await system.createNamespace(TEAM_A);
     await system.createNamespace(TEAM_B);
-    for (const sa of ['app-sa', 'switch-sa', 'short-sa']) await system.cluster.createServiceAccount(TEAM_A, sa);
+    for (const sa of ['app-sa', 'switch-sa', 'short-sa'])
+      await system.cluster.createServiceAccount(TEAM_A, sa);
     const manifests: KubernetesObject[] = [
-      { apiVersion: API_VERSION, kind: 'AzureIdentity', metadata: { name: FED.name }, spec: { type: IDENTITY_TYPES.UserAssignedMSI, resourceID: FED.resourceId, clientID: FED.clientId, backend: 'Federated' } } as KubernetesObject,
-      { apiVersion: API_VERSION, kind: 'AzureIdentityBinding', metadata: { name: `${FED.name}-binding` }, spec: { azureIdentity: FED.name, selector: FED_SELECTOR } } as KubernetesObject,
+      {
+        apiVersion: API_VERSION,
+        kind: 'AzureIdentity',
+        metadata: { name: FED.name },
+        spec: {
+          type: IDENTITY_TYPES.UserAssignedMSI,
+          resourceID: FED.resourceId,
+          clientID: FED.clientId,
+          backend: 'Federated',
+        },
+      } as KubernetesObject,
+      {
+        apiVersion: API_VERSION,
+        kind: 'AzureIdentityBinding',
+        metadata: { name: `${FED.name}-binding` },
+        spec: { azureIdentity: FED.name, selector: FED_SELECTOR },
+      } as KubernetesObject,
     ];
     for (const m of manifests) await system.cluster.createCustom(TEAM_A, m);
-    app = await system.createPod(TEAM_A, 'fed-app', system.nodes[0], { aadpodidbinding: FED_SELECTOR }, 'app-sa');
+    app = await system.createPod(
+      TEAM_A,
+      'fed-app',
+      system.nodes[0],
+      { aadpodidbinding: FED_SELECTOR },
+      'app-sa',
+    );
     await system.waitAssigned(app, 60_000);
   }, 240_000);
 
@@ -76,7 +123,11 @@ describe('whole system in network namespaces: the federated backend', () => {
     const entraBefore = (await sys().emulator.control.counters()).tokens[`entra:${FED.clientId}`] ?? 0;
     const res = await sys().requestToken(app, RESOURCE);
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toMatchObject({ client_id: FED.clientId, resource: RESOURCE, token_type: 'Bearer' });
+    expect(JSON.parse(res.body)).toMatchObject({
+      client_id: FED.clientId,
+      resource: RESOURCE,
+      token_type: 'Bearer',
+    });
     expect((await sys().emulator.control.counters()).tokens[`entra:${FED.clientId}`]).toBe(entraBefore + 1);
     expect(await vmssWrites()).toBe(writes);
     expect(onVmss(FED.resourceId)).toBe(false);
@@ -85,36 +136,61 @@ describe('whole system in network namespaces: the federated backend', () => {
   });
 
   it('a pod gets its token with the unchanged ManagedIdentityCredential', async () => {
-    const result = (await sys().runPodClient(app, ['token', 'https://storage.azure.com'], 60_000)) as PodClientToken;
+    const result = (await sys().runPodClient(
+      app,
+      ['token', 'https://storage.azure.com'],
+      60_000,
+    )) as PodClientToken;
     expect(result.ok).toBe(true);
     expect(result.claims).toMatchObject({ appid: FED.clientId, xms_mirid: FED.resourceId });
   });
 
-  it('a process on the node\'s host network asking the real IMDS gets nothing for the federated identity', async () => {
+  it("a process on the node's host network asking the real IMDS gets nothing for the federated identity", async () => {
     const res = await hostNetworkToken(FED.clientId);
     expect(res.status).toBe(400);
     expect(res.body).toContain('Identity not found');
   });
 
   it('a deleted pod gets no token, although its address still answers', async () => {
-    const short = await sys().createPod(TEAM_A, 'short-lived', sys().nodes[0], { aadpodidbinding: FED_SELECTOR }, 'short-sa');
+    const short = await sys().createPod(
+      TEAM_A,
+      'short-lived',
+      sys().nodes[0],
+      { aadpodidbinding: FED_SELECTOR },
+      'short-sa',
+    );
     await sys().waitAssigned(short, 60_000);
     expect((await sys().requestToken(short, 'https://short.example')).status).toBe(200);
-    await sys().cluster.core.deleteNamespacedPod({ namespace: TEAM_A, name: 'short-lived', gracePeriodSeconds: 0 });
+    await sys().cluster.core.deleteNamespacedPod({
+      namespace: TEAM_A,
+      name: 'short-lived',
+      gracePeriodSeconds: 0,
+    });
     const after = await sys().requestToken(short, 'https://short-again.example');
     expect(after.status).toBe(503);
   });
 
   it('a pod of another namespace with the same label is refused by Entra ID itself, even with both namespace rules off', async () => {
-    const intruder = await sys().createPod(TEAM_B, 'intruder', sys().nodes[0], { aadpodidbinding: FED_SELECTOR });
+    const intruder = await sys().createPod(TEAM_B, 'intruder', sys().nodes[0], {
+      aadpodidbinding: FED_SELECTOR,
+    });
     let recorded: { name: string } | undefined;
-    await eventually('MIC records it, without a credential for it', async () => {
-      const list = (await sys().cluster.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: TEAM_B, plural: PLURALS.AzureAssignedIdentity })) as {
-        items: Array<{ metadata: { name: string }; status?: { reason?: string } }>;
-      };
-      recorded = list.items.find((i) => i.status?.reason === 'FederatedSubjectOutsideNamespace')?.metadata;
-      return recorded !== undefined;
-    }, 60_000);
+    await eventually(
+      'MIC records it, without a credential for it',
+      async () => {
+        const list = (await sys().cluster.custom.listNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace: TEAM_B,
+          plural: PLURALS.AzureAssignedIdentity,
+        })) as {
+          items: Array<{ metadata: { name: string }; status?: { reason?: string } }>;
+        };
+        recorded = list.items.find((i) => i.status?.reason === 'FederatedSubjectOutsideNamespace')?.metadata;
+        return recorded !== undefined;
+      },
+      60_000,
+    );
     // As if MIC were wrong (or someone forged the object): NMI is told the pod may use the identity.
     await sys().cluster.custom.patchNamespacedCustomObject({
       group: GROUP,
@@ -127,7 +203,9 @@ describe('whole system in network namespaces: the federated backend', () => {
     await sys().waitAssigned(intruder, 30_000);
     const res = await sys().requestToken(intruder, RESOURCE);
     expect(res.status).toBe(403);
-    expect(JSON.parse(res.body).error_description).toContain(`federated token of system:serviceaccount:${TEAM_B}:default (AADSTS700213)`);
+    expect(JSON.parse(res.body).error_description).toContain(
+      `federated token of system:serviceaccount:${TEAM_B}:default (AADSTS700213)`,
+    );
     const result = (await sys().runPodClient(intruder, ['token', RESOURCE], 20_000)) as PodClientToken;
     expect(result.ok).toBe(false);
     expect(result.error).toContain('AADSTS700213');
@@ -150,19 +228,40 @@ describe('whole system in network namespaces: the federated backend', () => {
       name: APP_IDENTITY.name,
       body: [{ op: 'add', path: '/spec/backend', value: 'Federated' }],
     });
-    await eventually('the assignment is federated', async () => {
-      const obj = (await sys().cluster.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: TEAM_A, plural: PLURALS.AzureAssignedIdentity })) as {
-        items: Array<{ spec: { pod: string }; metadata: { annotations?: Record<string, string> } }>;
-      };
-      return obj.items.find((i) => i.spec.pod === 'switcher')?.metadata.annotations?.[IDENTITY_BACKEND_ANNOTATION] === 'Federated';
-    }, 30_000);
-    await eventually('MIC removed the identity from the VMSS', () => !onVmss(APP_IDENTITY.resourceId), 30_000);
+    await eventually(
+      'the assignment is federated',
+      async () => {
+        const obj = (await sys().cluster.custom.listNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace: TEAM_A,
+          plural: PLURALS.AzureAssignedIdentity,
+        })) as {
+          items: Array<{ spec: { pod: string }; metadata: { annotations?: Record<string, string> } }>;
+        };
+        return (
+          obj.items.find((i) => i.spec.pod === 'switcher')?.metadata.annotations?.[
+            IDENTITY_BACKEND_ANNOTATION
+          ] === 'Federated'
+        );
+      },
+      30_000,
+    );
+    await eventually(
+      'MIC removed the identity from the VMSS',
+      () => !onVmss(APP_IDENTITY.resourceId),
+      30_000,
+    );
     const { tally } = await polling;
     expect(Object.keys(tally)).toEqual(['200']);
     expect(tally['200']).toBeGreaterThan(50);
     // ...and once federated, nothing on the node's host network gets it any more (R1 closed).
     expect((await hostNetworkToken(APP_IDENTITY.clientId)).status).toBe(400);
-    const after = (await sys().runPodClient(poller, ['token', 'https://after-switch.example'], 60_000)) as PodClientToken;
+    const after = (await sys().runPodClient(
+      poller,
+      ['token', 'https://after-switch.example'],
+      60_000,
+    )) as PodClientToken;
     expect(after.claims).toMatchObject({ appid: APP_IDENTITY.clientId, xms_mirid: APP_IDENTITY.resourceId });
   });
 });

@@ -33,7 +33,11 @@ export async function applyIdentity(system: PodIdentitySystem, namespace: string
 export const labelled = (): Record<string, string> => bindingLabels(SELECTOR);
 
 /** Polls `check` every 100 ms until it returns true; fails after timeoutMs naming `what`. */
-export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+): Promise<void> {
   await pollUntil(what, check, { timeoutMs, intervalMs: 100 });
 }
 

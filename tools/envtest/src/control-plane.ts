@@ -151,7 +151,10 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlane> {
   const tokenFile = join(workDir, 'tokens.csv');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   writeFileSync(saKeyFile, privateKey.export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });
-  const tokens = [{ token: adminToken, user: ADMIN_USER, groups: ['system:masters'] }, ...(options.extraTokens ?? [])];
+  const tokens = [
+    { token: adminToken, user: ADMIN_USER, groups: ['system:masters'] },
+    ...(options.extraTokens ?? []),
+  ];
   writeFileSync(tokenFile, tokenFileText(tokens), { mode: 0o600 });
 
   const etcdUrl = `http://${LOOPBACK}:${ports.etcd}`;
@@ -178,7 +181,16 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlane> {
   const apiServer = new ServerProcess(
     'kube-apiserver',
     bins.kubeApiserver,
-    apiServerFlags({ options, address, etcdUrl, port: ports.apiServer, certDir, issuer, saKeyFile, tokenFile }),
+    apiServerFlags({
+      options,
+      address,
+      etcdUrl,
+      port: ports.apiServer,
+      certDir,
+      issuer,
+      saKeyFile,
+      tokenFile,
+    }),
     join(workDir, 'kube-apiserver.log'),
     { detachFromParent: options.detached },
   );

@@ -41,12 +41,18 @@ async function table(kubeConfig: KubeConfig, kind: Kind): Promise<Record<string,
   const body = await new Promise<string>((resolve, reject) => {
     const req = request(
       url,
-      { ...options, headers: { ...options.headers, Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' }, timeout: 10_000 },
+      {
+        ...options,
+        headers: { ...options.headers, Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+        timeout: 10_000,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`HTTP ${res.statusCode}: ${text}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(text) : reject(new Error(`HTTP ${res.statusCode}: ${text}`)),
+        );
       },
     );
     req.on('timeout', () => req.destroy(new Error('Table request timed out')));
@@ -59,7 +65,9 @@ async function table(kubeConfig: KubeConfig, kind: Kind): Promise<Record<string,
 }
 
 function kubectlPath(): string | undefined {
-  return [process.env.KUBECTL, '/usr/bin/kubectl', join(binDir(), 'kubectl')].find((p): p is string => !!p && existsSync(p));
+  return [process.env.KUBECTL, '/usr/bin/kubectl', join(binDir(), 'kubectl')].find(
+    (p): p is string => !!p && existsSync(p),
+  );
 }
 
 describe('CRDs and clients of the original project (real kube-apiserver)', () => {
@@ -71,7 +79,12 @@ describe('CRDs and clients of the original project (real kube-apiserver)', () =>
     it('accepts a user-assigned identity with clientPassword: {} and spec.metadata', async () => {
       await expect(
         create(ns.kubeConfig, 'AzureIdentity', 'go-uai', {
-          spec: { metadata: { creationTimestamp: null }, resourceID: RESOURCE_ID, clientID: CLIENT_ID, clientPassword: {} },
+          spec: {
+            metadata: { creationTimestamp: null },
+            resourceID: RESOURCE_ID,
+            clientID: CLIENT_ID,
+            clientPassword: {},
+          },
           status: { metadata: { creationTimestamp: null } },
         }),
       ).resolves.toBeTruthy();
@@ -98,15 +111,29 @@ describe('CRDs and clients of the original project (real kube-apiserver)', () =>
     it('accepts a binding with weight 0, an exception with podLabels: null beside PodLabels, an assigned identity with nil refs', async () => {
       await expect(
         create(ns.kubeConfig, 'AzureIdentityBinding', 'go-binding', {
-          spec: { metadata: { creationTimestamp: null }, azureIdentity: 'go-uai', selector: 'demo', weight: 0 },
+          spec: {
+            metadata: { creationTimestamp: null },
+            azureIdentity: 'go-uai',
+            selector: 'demo',
+            weight: 0,
+          },
         }),
       ).resolves.toBeTruthy();
       await expect(
-        create(ns.kubeConfig, 'AzurePodIdentityException', 'go-exception', { spec: { podLabels: null, PodLabels: { app: 'x' } } }),
+        create(ns.kubeConfig, 'AzurePodIdentityException', 'go-exception', {
+          spec: { podLabels: null, PodLabels: { app: 'x' } },
+        }),
       ).resolves.toBeTruthy();
       await expect(
         create(ns.kubeConfig, 'AzureAssignedIdentity', 'go-assigned', {
-          spec: { azureIdentityRef: null, azureBindingRef: null, pod: 'p', podNamespace: ns.name, nodename: 'n0', replicas: null },
+          spec: {
+            azureIdentityRef: null,
+            azureBindingRef: null,
+            pod: 'p',
+            podNamespace: ns.name,
+            nodename: 'n0',
+            replicas: null,
+          },
           status: { status: '', availableReplicas: 0 },
         }),
       ).resolves.toBeTruthy();
@@ -124,7 +151,9 @@ describe('CRDs and clients of the original project (real kube-apiserver)', () =>
 
     it('still rejects a user-assigned identity whose resourceID is ""', async () => {
       const failure = await apiFailure(
-        create(ns.kubeConfig, 'AzureIdentity', 'uai-empty', { spec: { resourceID: '', clientID: CLIENT_ID } }),
+        create(ns.kubeConfig, 'AzureIdentity', 'uai-empty', {
+          spec: { resourceID: '', clientID: CLIENT_ID },
+        }),
       );
       expect(failure.code).toBe(422);
       expect(failure.message).toContain('spec.resourceID is required for type 0');
@@ -133,17 +162,26 @@ describe('CRDs and clients of the original project (real kube-apiserver)', () =>
 
   describe('printer columns', () => {
     beforeAll(async () => {
-      await create(ns.kubeConfig, 'AzureIdentity', 'legacy-uai', { spec: { ResourceID: RESOURCE_ID, ClientID: LEGACY_CLIENT_ID } });
+      await create(ns.kubeConfig, 'AzureIdentity', 'legacy-uai', {
+        spec: { ResourceID: RESOURCE_ID, ClientID: LEGACY_CLIENT_ID },
+      });
       await create(ns.kubeConfig, 'AzureIdentity', 'legacy-sp', {
         spec: { Type: 1, TenantID: TENANT_ID, ClientID: LEGACY_CLIENT_ID, ClientPassword: { Name: 's' } },
       });
-      await create(ns.kubeConfig, 'AzureIdentityBinding', 'legacy-binding', { spec: { AzureIdentity: 'legacy-uai', Selector: 'old' } });
+      await create(ns.kubeConfig, 'AzureIdentityBinding', 'legacy-binding', {
+        spec: { AzureIdentity: 'legacy-uai', Selector: 'old' },
+      });
       await create(ns.kubeConfig, 'AzureAssignedIdentity', 'p-ns-go-uai', {
         spec: {
           pod: 'p',
           podNamespace: ns.name,
           nodename: 'node-0',
-          azureIdentityRef: { apiVersion: API_VERSION, kind: 'AzureIdentity', metadata: { name: 'go-uai' }, spec: { clientID: CLIENT_ID } },
+          azureIdentityRef: {
+            apiVersion: API_VERSION,
+            kind: 'AzureIdentity',
+            metadata: { name: 'go-uai' },
+            spec: { clientID: CLIENT_ID },
+          },
         },
         status: { status: 'Assigned' },
       });
@@ -170,7 +208,15 @@ describe('CRDs and clients of the original project (real kube-apiserver)', () =>
 
     it('AzureAssignedIdentity: status, pod, namespace, node and identity', async () => {
       const rows = await table(ns.kubeConfig, 'AzureAssignedIdentity');
-      expect(Object.keys(rows[0] ?? {})).toEqual(['Name', 'Status', 'Pod', 'PodNamespace', 'Node', 'Identity', 'Age']);
+      expect(Object.keys(rows[0] ?? {})).toEqual([
+        'Name',
+        'Status',
+        'Pod',
+        'PodNamespace',
+        'Node',
+        'Identity',
+        'Age',
+      ]);
       expect(rows.find((r) => r.Name === 'p-ns-go-uai')).toMatchObject({
         Status: 'Assigned',
         Pod: 'p',
@@ -188,17 +234,39 @@ describe('CRDs and clients of the original project (real kube-apiserver)', () =>
 
     it('kubectl get prints the ClientID of legacy objects', () => {
       const kubectl = kubectlPath();
-      if (!kubectl) throw new Error('no kubectl: set KUBECTL, or install /usr/bin/kubectl, or build the envtest binaries');
+      if (!kubectl)
+        throw new Error(
+          'no kubectl: set KUBECTL, or install /usr/bin/kubectl, or build the envtest binaries',
+        );
       const out = execFileSync(
         kubectl,
-        ['--kubeconfig', process.env[ENVTEST_KUBECONFIG] ?? '', 'get', 'azureidentities', '-n', ns.name, '--no-headers', '-o', 'custom-columns=NAME:.metadata.name'],
+        [
+          '--kubeconfig',
+          process.env[ENVTEST_KUBECONFIG] ?? '',
+          'get',
+          'azureidentities',
+          '-n',
+          ns.name,
+          '--no-headers',
+          '-o',
+          'custom-columns=NAME:.metadata.name',
+        ],
         { encoding: 'utf8', timeout: 30_000 },
       );
-      expect(out.split('\n').filter(Boolean).sort()).toEqual(['go-uai', 'go-zero', 'legacy-sp', 'legacy-uai']);
-      const printed = execFileSync(kubectl, ['--kubeconfig', process.env[ENVTEST_KUBECONFIG] ?? '', 'get', 'azureidentities', '-n', ns.name], {
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
+      expect(out.split('\n').filter(Boolean).sort()).toEqual([
+        'go-uai',
+        'go-zero',
+        'legacy-sp',
+        'legacy-uai',
+      ]);
+      const printed = execFileSync(
+        kubectl,
+        ['--kubeconfig', process.env[ENVTEST_KUBECONFIG] ?? '', 'get', 'azureidentities', '-n', ns.name],
+        {
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
       const [header, ...rows] = printed.trim().split('\n');
       expect(header.split(/\s+/)).toEqual(['NAME', 'TYPE', 'CLIENTID', 'AGE']);
       const cells = Object.fromEntries(rows.map((r) => r.split(/\s+/)).map((c) => [c[0], c.slice(1, -1)]));

@@ -16,7 +16,11 @@ function json<T>(value: unknown): T {
 }
 
 export async function serviceAccountIssuer(admin: KubeConfig): Promise<ServiceAccountIssuer> {
-  const discovery = json<{ issuer: string }>(await admin.makeApiClient(WellKnownApi).getServiceAccountIssuerOpenIDConfiguration());
-  const jwks = json<ServiceAccountIssuer['jwks']>(await admin.makeApiClient(OpenidApi).getServiceAccountIssuerOpenIDKeyset());
+  const discovery = json<{ issuer: string }>(
+    await admin.makeApiClient(WellKnownApi).getServiceAccountIssuerOpenIDConfiguration(),
+  );
+  const jwks = json<ServiceAccountIssuer['jwks']>(
+    await admin.makeApiClient(OpenidApi).getServiceAccountIssuerOpenIDKeyset(),
+  );
   return { issuer: discovery.issuer, jwks };
 }

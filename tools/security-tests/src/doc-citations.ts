@@ -17,7 +17,12 @@ const SPEC_PREFIX = /^([\w./-]*\.spec\.ts)\b/;
 function fragmentsOf(names: readonly string[]): string[] {
   return names
     .flatMap((n) => n.split(/…|%s|\*|: /))
-    .map((f) => f.trim().replace(/^[,;.]\s*/, '').trim())
+    .map((f) =>
+      f
+        .trim()
+        .replace(/^[,;.]\s*/, '')
+        .trim(),
+    )
     .filter((f) => f.length >= 4);
 }
 

@@ -4,7 +4,11 @@ const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmNkZWZnaCJ9.c2lnbmF0dXJlLXNpZ25hd
 
 describe('scanForLeaks', () => {
   it('finds a JWT, a bearer header and an access_token field', () => {
-    const found = scanForLeaks([`token ${JWT}`, 'Authorization: Bearer abcdefghijklmnop', '{"access_token":"abcdefghijkl"}']);
+    const found = scanForLeaks([
+      `token ${JWT}`,
+      'Authorization: Bearer abcdefghijklmnop',
+      '{"access_token":"abcdefghijkl"}',
+    ]);
     expect(found.map((f) => f.kind).sort()).toEqual(['access-token-field', 'bearer', 'jwt'].sort());
   });
 
@@ -14,6 +18,8 @@ describe('scanForLeaks', () => {
   });
 
   it('accepts redacted forms and short strings', () => {
-    expect(scanForLeaks(['{"access_token":"[Redacted]"}', '{"authorization":"***"}', 'client 1234abcd…'], ['abc'])).toEqual([]);
+    expect(
+      scanForLeaks(['{"access_token":"[Redacted]"}', '{"authorization":"***"}', 'client 1234abcd…'], ['abc']),
+    ).toEqual([]);
   });
 });

@@ -32,23 +32,94 @@ interface Case {
 }
 
 const azure = (fields: Record<string, unknown>): string => JSON.stringify(fields);
-const FULL = { tenantId: 't', subscriptionId: 's', resourceGroup: 'rg', aadClientId: 'c', aadClientSecret: SECRET, vmType: 'vmss' };
+const FULL = {
+  tenantId: 't',
+  subscriptionId: 's',
+  resourceGroup: 'rg',
+  aadClientId: 'c',
+  aadClientSecret: SECRET,
+  vmType: 'vmss',
+};
 
 const CASES: readonly Case[] = [
-  { name: 'nmi: unknown flag', app: 'nmi', args: () => ['--node=n', '--bogus-flag=1'], says: ['--bogus-flag'] },
-  { name: 'nmi: port that is not a number', app: 'nmi', args: () => ['--node=n', '--nmi-port=abc'], says: ['--nmi-port', 'integer'] },
+  {
+    name: 'nmi: unknown flag',
+    app: 'nmi',
+    args: () => ['--node=n', '--bogus-flag=1'],
+    says: ['--bogus-flag'],
+  },
+  {
+    name: 'nmi: port that is not a number',
+    app: 'nmi',
+    args: () => ['--node=n', '--nmi-port=abc'],
+    says: ['--nmi-port', 'integer'],
+  },
   { name: 'nmi: no node name', app: 'nmi', args: () => [], says: ['--node'] },
-  { name: 'nmi: managed mode without namespaced rules', app: 'nmi', args: () => ['--node=n', '--operation-mode=managed', '--forceNamespaced=false'], says: ['--operation-mode=managed', '--forceNamespaced'] },
-  { name: 'nmi: host token without an allow list', app: 'nmi', args: () => ['--node=n', '--host-token-mode=tokenreview'], says: ['--host-token-allowed-service-accounts'] },
-  { name: 'nmi: unknown operation mode', app: 'nmi', args: () => ['--node=n', '--operation-mode=open'], says: ['--operation-mode'] },
-  { name: 'mic: unknown flag', app: 'mic', args: () => ['--pod-namespace=x', '--bogus-flag'], says: ['--bogus-flag'] },
-  { name: 'mic: missing azure.json', app: 'mic', args: () => ['--pod-namespace=x', `--cloudconfig=${join(dir, 'absent.json')}`], says: ['--cloudconfig', 'absent.json'] },
-  { name: 'mic: azure.json that is not JSON', app: 'mic', args: () => ['--pod-namespace=x', `--cloudconfig=${file('broken.json', `{"aadClientSecret":"${SECRET}",`)}`], says: ['broken.json', 'not valid JSON'] },
-  { name: 'mic: azure.json without the fields MIC needs', app: 'mic', args: () => ['--pod-namespace=x', `--cloudconfig=${file('partial.json', azure({ tenantId: 't', aadClientSecret: SECRET }))}`], says: ['partial.json', 'subscriptionId', 'resourceGroup'] },
-  { name: 'mic: azure.json with a field of the wrong type', app: 'mic', args: () => ['--pod-namespace=x', `--cloudconfig=${file('types.json', azure({ ...FULL, subscriptionId: 42 }))}`], says: ['subscriptionId'] },
+  {
+    name: 'nmi: managed mode without namespaced rules',
+    app: 'nmi',
+    args: () => ['--node=n', '--operation-mode=managed', '--forceNamespaced=false'],
+    says: ['--operation-mode=managed', '--forceNamespaced'],
+  },
+  {
+    name: 'nmi: host token without an allow list',
+    app: 'nmi',
+    args: () => ['--node=n', '--host-token-mode=tokenreview'],
+    says: ['--host-token-allowed-service-accounts'],
+  },
+  {
+    name: 'nmi: unknown operation mode',
+    app: 'nmi',
+    args: () => ['--node=n', '--operation-mode=open'],
+    says: ['--operation-mode'],
+  },
+  {
+    name: 'mic: unknown flag',
+    app: 'mic',
+    args: () => ['--pod-namespace=x', '--bogus-flag'],
+    says: ['--bogus-flag'],
+  },
+  {
+    name: 'mic: missing azure.json',
+    app: 'mic',
+    args: () => ['--pod-namespace=x', `--cloudconfig=${join(dir, 'absent.json')}`],
+    says: ['--cloudconfig', 'absent.json'],
+  },
+  {
+    name: 'mic: azure.json that is not JSON',
+    app: 'mic',
+    args: () => [
+      '--pod-namespace=x',
+      `--cloudconfig=${file('broken.json', `{"aadClientSecret":"${SECRET}",`)}`,
+    ],
+    says: ['broken.json', 'not valid JSON'],
+  },
+  {
+    name: 'mic: azure.json without the fields MIC needs',
+    app: 'mic',
+    args: () => [
+      '--pod-namespace=x',
+      `--cloudconfig=${file('partial.json', azure({ tenantId: 't', aadClientSecret: SECRET }))}`,
+    ],
+    says: ['partial.json', 'subscriptionId', 'resourceGroup'],
+  },
+  {
+    name: 'mic: azure.json with a field of the wrong type',
+    app: 'mic',
+    args: () => [
+      '--pod-namespace=x',
+      `--cloudconfig=${file('types.json', azure({ ...FULL, subscriptionId: 42 }))}`,
+    ],
+    says: ['subscriptionId'],
+  },
   // Valid flags and azure.json, but no cluster to talk to: one line naming the flag, no stack trace
   // (finding F2 in docs/security.md, fixed).
-  { name: 'mic: no kubeconfig outside a cluster', app: 'mic', args: () => ['--pod-namespace=x', `--cloudconfig=${file('full.json', azure(FULL))}`], says: ['--kubeconfig', 'KUBERNETES_SERVICE_HOST'] },
+  {
+    name: 'mic: no kubeconfig outside a cluster',
+    app: 'mic',
+    args: () => ['--pod-namespace=x', `--cloudconfig=${file('full.json', azure(FULL))}`],
+    says: ['--kubeconfig', 'KUBERNETES_SERVICE_HOST'],
+  },
 ];
 
 describe('invalid configuration stops the component with a message that names what to fix', () => {

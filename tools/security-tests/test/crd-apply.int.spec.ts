@@ -8,7 +8,8 @@ import { createCustom, refusalOf } from './support/api';
 
 const ns = testNamespace('sec-crd');
 const tally = new Tally('crd-apply');
-const RID = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1';
+const RID =
+  '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1';
 const CID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 const SECRET_LIKE = 'Sup3r-Secret-Password-Value';
 
@@ -21,18 +22,85 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { name: 'identity of an unknown type', kind: 'AzureIdentity', spec: { type: 7, resourceID: RID, clientID: CID }, says: ['spec.type'] },
-  { name: 'type 0 without resourceID', kind: 'AzureIdentity', spec: { type: 0, clientID: CID }, says: ['resourceID'] },
-  { name: 'a VM id instead of an identity id', kind: 'AzureIdentity', spec: { type: 0, clientID: CID, resourceID: RID.replace('Microsoft.ManagedIdentity/userAssignedIdentities', 'Microsoft.Compute/virtualMachines') }, says: ['resourceID', 'user-assigned identity'] },
-  { name: 'a clientID that is not a GUID', kind: 'AzureIdentity', spec: { type: 0, resourceID: RID, clientID: 'not-a-guid' }, says: ['clientID', 'GUID'] },
-  { name: 'legacy and camelCase clientID disagree (confused deputy)', kind: 'AzureIdentity', spec: { type: 0, resourceID: RID, clientID: CID, ClientID: CID.replace('6f', '7f') }, says: ['disagree'] },
-  { name: 'a secret pasted into an unknown field', kind: 'AzureIdentity', spec: { type: 1, tenantID: CID, clientID: CID, clientPassword: { name: 's' }, password: SECRET_LIKE }, says: ['password'] },
-  { name: 'a binding with an empty selector', kind: 'AzureIdentityBinding', spec: { azureIdentity: 'id1', selector: '' }, says: ['selector', 'label value'] },
-  { name: 'a binding selector with a wildcard', kind: 'AzureIdentityBinding', spec: { azureIdentity: 'id1', selector: '*' }, says: ['selector', 'label value'] },
-  { name: 'a binding selector with a label-selector expression', kind: 'AzureIdentityBinding', spec: { azureIdentity: 'id1', selector: 'app in (a,b)' }, says: ['selector'] },
-  { name: 'a binding without an identity', kind: 'AzureIdentityBinding', spec: { selector: 'app' }, says: ['azureIdentity'] },
-  { name: 'an oversized binding selector', kind: 'AzureIdentityBinding', spec: { azureIdentity: 'id1', selector: 'a'.repeat(64) }, says: ['selector'] },
-  { name: 'an exception matching every pod (no labels)', kind: 'AzurePodIdentityException', spec: { podLabels: {} }, says: ['podLabels'] },
+  {
+    name: 'identity of an unknown type',
+    kind: 'AzureIdentity',
+    spec: { type: 7, resourceID: RID, clientID: CID },
+    says: ['spec.type'],
+  },
+  {
+    name: 'type 0 without resourceID',
+    kind: 'AzureIdentity',
+    spec: { type: 0, clientID: CID },
+    says: ['resourceID'],
+  },
+  {
+    name: 'a VM id instead of an identity id',
+    kind: 'AzureIdentity',
+    spec: {
+      type: 0,
+      clientID: CID,
+      resourceID: RID.replace(
+        'Microsoft.ManagedIdentity/userAssignedIdentities',
+        'Microsoft.Compute/virtualMachines',
+      ),
+    },
+    says: ['resourceID', 'user-assigned identity'],
+  },
+  {
+    name: 'a clientID that is not a GUID',
+    kind: 'AzureIdentity',
+    spec: { type: 0, resourceID: RID, clientID: 'not-a-guid' },
+    says: ['clientID', 'GUID'],
+  },
+  {
+    name: 'legacy and camelCase clientID disagree (confused deputy)',
+    kind: 'AzureIdentity',
+    spec: { type: 0, resourceID: RID, clientID: CID, ClientID: CID.replace('6f', '7f') },
+    says: ['disagree'],
+  },
+  {
+    name: 'a secret pasted into an unknown field',
+    kind: 'AzureIdentity',
+    spec: { type: 1, tenantID: CID, clientID: CID, clientPassword: { name: 's' }, password: SECRET_LIKE },
+    says: ['password'],
+  },
+  {
+    name: 'a binding with an empty selector',
+    kind: 'AzureIdentityBinding',
+    spec: { azureIdentity: 'id1', selector: '' },
+    says: ['selector', 'label value'],
+  },
+  {
+    name: 'a binding selector with a wildcard',
+    kind: 'AzureIdentityBinding',
+    spec: { azureIdentity: 'id1', selector: '*' },
+    says: ['selector', 'label value'],
+  },
+  {
+    name: 'a binding selector with a label-selector expression',
+    kind: 'AzureIdentityBinding',
+    spec: { azureIdentity: 'id1', selector: 'app in (a,b)' },
+    says: ['selector'],
+  },
+  {
+    name: 'a binding without an identity',
+    kind: 'AzureIdentityBinding',
+    spec: { selector: 'app' },
+    says: ['azureIdentity'],
+  },
+  {
+    name: 'an oversized binding selector',
+    kind: 'AzureIdentityBinding',
+    spec: { azureIdentity: 'id1', selector: 'a'.repeat(64) },
+    says: ['selector'],
+  },
+  {
+    name: 'an exception matching every pod (no labels)',
+    kind: 'AzurePodIdentityException',
+    spec: { podLabels: {} },
+    says: ['podLabels'],
+  },
   { name: 'a spec that is a string', kind: 'AzureIdentity', spec: 'type: 0', says: ['spec'] },
 ];
 
@@ -58,6 +126,11 @@ describe('hostile or broken custom objects are refused at apply time', () => {
 describe('references the schema cannot judge', () => {
   it('accepts a binding naming an identity of another namespace, which matches nothing at run time', async () => {
     // No AzureIdentity name can contain "/", so "other/id1" can never resolve across namespaces.
-    await expect(createCustom(ns.kubeConfig, ns.name, 'AzureIdentityBinding', 'cross-ref', { azureIdentity: 'other/id1', selector: 'app' })).resolves.toBeTruthy();
+    await expect(
+      createCustom(ns.kubeConfig, ns.name, 'AzureIdentityBinding', 'cross-ref', {
+        azureIdentity: 'other/id1',
+        selector: 'app',
+      }),
+    ).resolves.toBeTruthy();
   });
 });

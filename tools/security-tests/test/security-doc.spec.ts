@@ -23,12 +23,17 @@ describe('docs/security.md', () => {
     expect(citations.length).toBeGreaterThan(40);
   });
 
-  it.each(citations.map((c) => [`line ${c.line}: ${c.text}`, c] as const))('%s exists', (_title, citation) => {
-    const matches = citation.file.includes('/') ? files.filter((f) => f === citation.file) : files.filter((f) => basename(f) === citation.file);
-    expect(matches).toHaveLength(1);
-    // Quotes inside test titles are escaped in the source.
-    const source = readFileSync(join(root, matches[0] as string), 'utf8').replace(/\\(['"`])/g, '$1');
-    const missing = citation.fragments.filter((f) => !source.includes(f));
-    expect(missing).toEqual([]);
-  });
+  it.each(citations.map((c) => [`line ${c.line}: ${c.text}`, c] as const))(
+    '%s exists',
+    (_title, citation) => {
+      const matches = citation.file.includes('/')
+        ? files.filter((f) => f === citation.file)
+        : files.filter((f) => basename(f) === citation.file);
+      expect(matches).toHaveLength(1);
+      // Quotes inside test titles are escaped in the source.
+      const source = readFileSync(join(root, matches[0] as string), 'utf8').replace(/\\(['"`])/g, '$1');
+      const missing = citation.fragments.filter((f) => !source.includes(f));
+      expect(missing).toEqual([]);
+    },
+  );
 });

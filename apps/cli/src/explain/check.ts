@@ -11,7 +11,13 @@ export interface Check {
 }
 
 export const pass = (id: string, title: string, detail: string): Check => ({ id, ok: true, title, detail });
-export const fail = (id: string, title: string, detail: string, fix: string): Check => ({ id, ok: false, title, detail, fix });
+export const fail = (id: string, title: string, detail: string, fix: string): Check => ({
+  id,
+  ok: false,
+  title,
+  detail,
+  fix,
+});
 
 /** "3m12s", "2h5m", "40s" (pure). */
 export function age(ms: number): string {

@@ -6,12 +6,44 @@ const now = Date.parse('2026-12-05T10:00:00Z');
 const base: ExplainFacts = {
   now,
   podRef: { namespace: 'shop', name: 'web' },
-  pod: { namespace: 'shop', name: 'web', phase: 'Running', nodeName: 'n0', labels: { aadpodidbinding: 'web' }, serviceAccount: 'default' },
-  bindings: [{ apiVersion: 'aadpodidentity.k8s.io/v1', kind: 'AzureIdentityBinding', metadata: { namespace: 'shop', name: 'b' }, spec: { azureIdentity: 'id', selector: 'web' } }],
-  identities: [{ apiVersion: 'aadpodidentity.k8s.io/v1', kind: 'AzureIdentity', metadata: { namespace: 'shop', name: 'id' }, spec: { type: 0, resourceID: '/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id', clientID: '12345678-1234-4234-8234-123456789abc' } }],
+  pod: {
+    namespace: 'shop',
+    name: 'web',
+    phase: 'Running',
+    nodeName: 'n0',
+    labels: { aadpodidbinding: 'web' },
+    serviceAccount: 'default',
+  },
+  bindings: [
+    {
+      apiVersion: 'aadpodidentity.k8s.io/v1',
+      kind: 'AzureIdentityBinding',
+      metadata: { namespace: 'shop', name: 'b' },
+      spec: { azureIdentity: 'id', selector: 'web' },
+    },
+  ],
+  identities: [
+    {
+      apiVersion: 'aadpodidentity.k8s.io/v1',
+      kind: 'AzureIdentity',
+      metadata: { namespace: 'shop', name: 'id' },
+      spec: {
+        type: 0,
+        resourceID:
+          '/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id',
+        clientID: '12345678-1234-4234-8234-123456789abc',
+      },
+    },
+  ],
   exceptions: [],
   assigned: [],
-  mic: { namespace: 'sys', deploymentFound: true, forceNamespaced: false, lease: { holder: 'mic-0', acquiredMs: now - 60_000, renewedMs: now - 1_000, durationSeconds: 15 }, events: [] },
+  mic: {
+    namespace: 'sys',
+    deploymentFound: true,
+    forceNamespaced: false,
+    lease: { holder: 'mic-0', acquiredMs: now - 60_000, renewedMs: now - 1_000, durationSeconds: 15 },
+    events: [],
+  },
   nmi: { name: 'nmi-x', ready: true, version: '1.0.0' },
 };
 
@@ -23,13 +55,30 @@ describe('explain (pure)', () => {
   });
 
   it('with --azure, a federated identity needs nothing on the VM; an ARM error says what to give', () => {
-    const federated = { ...base, identities: [{ ...base.identities[0]!, spec: { ...base.identities[0]!.spec, backend: 'Federated' as const } }], azure: { error: 'x' } };
+    const federated = {
+      ...base,
+      identities: [
+        { ...base.identities[0]!, spec: { ...base.identities[0]!.spec, backend: 'Federated' as const } },
+      ],
+      azure: { error: 'x' },
+    };
     expect(explain(federated).find((c) => c.id.startsWith('azure:'))).toMatchObject({ ok: true });
-    const failed = explain({ ...base, azure: { target: 't', error: 'AADSTS7000215: invalid client secret' } }).find((c) => c.id.startsWith('azure:'));
-    expect(failed).toMatchObject({ ok: false, detail: 'could not read the node\'s VM/VMSS: AADSTS7000215: invalid client secret' });
+    const failed = explain({
+      ...base,
+      azure: { target: 't', error: 'AADSTS7000215: invalid client secret' },
+    }).find((c) => c.id.startsWith('azure:'));
+    expect(failed).toMatchObject({
+      ok: false,
+      detail: "could not read the node's VM/VMSS: AADSTS7000215: invalid client secret",
+    });
   });
 
   it('prints ages the way kubectl does', () => {
-    expect([age(40_000), age(192_000), age(3_600_000 + 5 * 60_000), age(-5)]).toEqual(['40s', '3m12s', '1h5m', '0s']);
+    expect([age(40_000), age(192_000), age(3_600_000 + 5 * 60_000), age(-5)]).toEqual([
+      '40s',
+      '3m12s',
+      '1h5m',
+      '0s',
+    ]);
   });
 });

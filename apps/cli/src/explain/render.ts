@@ -12,7 +12,13 @@ export interface Explanation {
 }
 
 export function explanation(pod: { namespace: string; name: string }, checks: readonly Check[]): Explanation {
-  return { apiVersion: 'pod-identity.cli/v1', kind: 'PodExplanation', pod, shouldGetToken: checks.every((c) => c.ok), checks };
+  return {
+    apiVersion: 'pod-identity.cli/v1',
+    kind: 'PodExplanation',
+    pod,
+    shouldGetToken: checks.every((c) => c.ok),
+    checks,
+  };
 }
 
 export function renderExplanation(e: Explanation): string {
@@ -22,6 +28,8 @@ export function renderExplanation(e: Explanation): string {
     lines.push(`${c.ok ? '✔' : '✘'} ${c.title.padEnd(width)}  ${c.detail}`);
     if (!c.ok && c.fix) lines.push(`  ${' '.repeat(width)}  → ${c.fix}`);
   }
-  lines.push(e.shouldGetToken ? 'the pod should get a token' : 'the pod gets no token until the ✘ lines are fixed');
+  lines.push(
+    e.shouldGetToken ? 'the pod should get a token' : 'the pod gets no token until the ✘ lines are fixed',
+  );
   return `${lines.join('\n')}\n`;
 }

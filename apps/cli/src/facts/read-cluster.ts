@@ -53,7 +53,13 @@ export function toPodFacts(raw: RawPod): PodFacts {
 function toEvent(e: RawEvent): MicEvent {
   const at = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp;
   const o = e.involvedObject ?? {};
-  return { type: e.type ?? 'Normal', reason: e.reason ?? '', message: e.message ?? '', atMs: at ? Date.parse(at) : 0, object: `${o.kind ?? ''} ${o.namespace ?? ''}/${o.name ?? ''}` };
+  return {
+    type: e.type ?? 'Normal',
+    reason: e.reason ?? '',
+    message: e.message ?? '',
+    atMs: at ? Date.parse(at) : 0,
+    object: `${o.kind ?? ''} ${o.namespace ?? ''}/${o.name ?? ''}`,
+  };
 }
 
 function imageTag(image: string | undefined): string {
@@ -74,24 +80,41 @@ export class ClusterReader {
   }
 
   async pod(namespace: string, name: string): Promise<PodFacts | undefined> {
-    const raw = await getOrUndefined<RawPod>(this.http, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`);
+    const raw = await getOrUndefined<RawPod>(
+      this.http,
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`,
+    );
     return raw ? toPodFacts(raw) : undefined;
   }
 
   async lease(): Promise<LeaseFacts | undefined> {
-    const raw = await getOrUndefined<{ spec?: { holderIdentity?: string; acquireTime?: string; renewTime?: string; leaseDurationSeconds?: number } }>(
+    const raw = await getOrUndefined<{
+      spec?: {
+        holderIdentity?: string;
+        acquireTime?: string;
+        renewTime?: string;
+        leaseDurationSeconds?: number;
+      };
+    }>(
       this.http,
       `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(this.systemNamespace)}/leases/${MIC_LEASE}`,
     );
     if (!raw) return undefined;
     const ms = (t?: string): number | undefined => (t ? Date.parse(t) : undefined);
     const s = raw.spec ?? {};
-    return { holder: s.holderIdentity || undefined, acquiredMs: ms(s.acquireTime), renewedMs: ms(s.renewTime), durationSeconds: s.leaseDurationSeconds };
+    return {
+      holder: s.holderIdentity || undefined,
+      acquiredMs: ms(s.acquireTime),
+      renewedMs: ms(s.renewTime),
+      durationSeconds: s.leaseDurationSeconds,
+    };
   }
 
   /** MIC's Deployment and whether its args turn namespaced mode on. */
   async micDeployment(): Promise<{ found: boolean; forceNamespaced: boolean }> {
-    const raw = await getOrUndefined<{ spec?: { template?: { spec?: { containers?: Array<{ args?: string[] }> } } } }>(
+    const raw = await getOrUndefined<{
+      spec?: { template?: { spec?: { containers?: Array<{ args?: string[] }> } } };
+    }>(
       this.http,
       `/apis/apps/v1/namespaces/${encodeURIComponent(this.systemNamespace)}/deployments/${MIC_DEPLOYMENT}`,
     );
@@ -102,9 +125,16 @@ export class ClusterReader {
 
   /** MIC's Events in `namespace` about the named objects, newest first. */
   async micEvents(namespace: string, objects: ReadonlySet<string>): Promise<MicEvent[]> {
-    const list = await this.http.request<{ items?: RawEvent[] }>({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/events` });
+    const list = await this.http.request<{ items?: RawEvent[] }>({
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
+    });
     return (list.items ?? [])
-      .filter((e) => (e.source?.component ?? e.reportingComponent) === MIC_COMPONENT && objects.has(e.involvedObject?.name ?? ''))
+      .filter(
+        (e) =>
+          (e.source?.component ?? e.reportingComponent) === MIC_COMPONENT &&
+          objects.has(e.involvedObject?.name ?? ''),
+      )
       .map(toEvent)
       .sort((a, b) => b.atMs - a.atMs);
   }
@@ -122,8 +152,18 @@ export class ClusterReader {
   }
 
   async mic(eventsNamespace: string, about: ReadonlySet<string>): Promise<MicFacts> {
-    const [deployment, lease, events] = await Promise.all([this.micDeployment(), this.lease(), this.micEvents(eventsNamespace, about)]);
-    return { namespace: this.systemNamespace, deploymentFound: deployment.found, forceNamespaced: deployment.forceNamespaced, lease, events };
+    const [deployment, lease, events] = await Promise.all([
+      this.micDeployment(),
+      this.lease(),
+      this.micEvents(eventsNamespace, about),
+    ]);
+    return {
+      namespace: this.systemNamespace,
+      deploymentFound: deployment.found,
+      forceNamespaced: deployment.forceNamespaced,
+      lease,
+      events,
+    };
   }
 
   async assignedIdentities(): Promise<NormalizedAzureAssignedIdentity[]> {
@@ -139,17 +179,34 @@ export class ClusterReader {
       this.assignedIdentities(),
     ]);
     const selector = pod?.labels[BINDING_LABEL];
-    const about = new Set([name, ...bindings.filter((b) => b.spec.selector === selector && selector).map((b) => b.metadata?.name ?? '')]);
+    const about = new Set([
+      name,
+      ...bindings.filter((b) => b.spec.selector === selector && selector).map((b) => b.metadata?.name ?? ''),
+    ]);
     const mic = await this.mic(namespace, about);
     const nmi = pod?.nodeName ? await this.nmiOn(pod.nodeName) : undefined;
     const mine = assigned.filter((a) => a.spec.pod === name && a.spec.podNamespace === namespace);
-    return { now: this.clock(), podRef: { namespace, name }, pod, bindings, identities, exceptions, assigned: mine, mic, nmi };
+    return {
+      now: this.clock(),
+      podRef: { namespace, name },
+      pod,
+      bindings,
+      identities,
+      exceptions,
+      assigned: mine,
+      mic,
+      nmi,
+    };
   }
 
   /** Pods with the aadpodidbinding label, in `namespace` or everywhere. */
   async labelledPods(namespace?: string): Promise<PodFacts[]> {
     const path = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods` : '/api/v1/pods';
-    const list = await this.http.request<{ items?: RawPod[] }>({ method: 'GET', path, query: { labelSelector: BINDING_LABEL } });
+    const list = await this.http.request<{ items?: RawPod[] }>({
+      method: 'GET',
+      path,
+      query: { labelSelector: BINDING_LABEL },
+    });
     return (list.items ?? []).map(toPodFacts);
   }
 
@@ -179,7 +236,13 @@ export class ClusterReader {
     return { now: this.clock(), identities, bindings, pods, assigned, lease, nmi };
   }
 
-  async migrationInput(namespace?: string): Promise<{ bindings: ExplainFacts['bindings']; identities: ExplainFacts['identities']; pods: PodFacts[] }> {
+  async migrationInput(
+    namespace?: string,
+  ): Promise<{
+    bindings: ExplainFacts['bindings'];
+    identities: ExplainFacts['identities'];
+    pods: PodFacts[];
+  }> {
     const [bindings, identities, pods] = await Promise.all([
       this.crds.bindings.list({ namespace }).then((r) => r.items),
       this.crds.identities.list({ namespace }).then((r) => r.items),
@@ -191,7 +254,12 @@ export class ClusterReader {
   /** The cluster's ServiceAccount issuer, when the API server serves its discovery document to us. */
   async issuer(): Promise<string | undefined> {
     try {
-      return (await this.http.request<{ issuer?: string }>({ method: 'GET', path: '/.well-known/openid-configuration' })).issuer;
+      return (
+        await this.http.request<{ issuer?: string }>({
+          method: 'GET',
+          path: '/.well-known/openid-configuration',
+        })
+      ).issuer;
     } catch {
       return undefined;
     }

@@ -14,7 +14,13 @@ function setup(coalescing?: { quietMs: number; maxMs: number }) {
   const writer = new FakeWriter();
   const events = new FakeEvents();
   const wakes: string[] = [];
-  const runner = new TargetRunner({ arm, ledger: new FakeLedger(), gate: new ArmGate(clock), immutable: { clientIds: new Set() }, logger: silentLogger });
+  const runner = new TargetRunner({
+    arm,
+    ledger: new FakeLedger(),
+    gate: new ArmGate(clock),
+    immutable: { clientIds: new Set() },
+    logger: silentLogger,
+  });
   const applier = new Applier({
     writer,
     runner,
@@ -30,7 +36,11 @@ function setup(coalescing?: { quietMs: number; maxMs: number }) {
   return { clock, arm, writer, events, wakes, applier };
 }
 
-const world = { nodes: [vmssNode('n0', 'pool')], identities: [identity('app', 'good'), identity('app', 'bad')], bindings: [binding('app', 'b1', 'good', 'sel'), binding('app', 'b2', 'bad', 'sel')] };
+const world = {
+  nodes: [vmssNode('n0', 'pool')],
+  identities: [identity('app', 'good'), identity('app', 'bad')],
+  bindings: [binding('app', 'b1', 'good', 'sel'), binding('app', 'b2', 'bad', 'sel')],
+};
 
 function lookupFor(plan: Plan) {
   const index = new Map(plan.creates.map((c) => [refKey(objectRef(c.object)), c.object]));
@@ -48,9 +58,15 @@ describe('Applier', () => {
     await applier.idle();
     expect(writer.statuses).toEqual([
       { ref: { namespace: 'app', name: 'p-app-good' }, update: { status: 'Assigned' } },
-      { ref: { namespace: 'app', name: 'p-app-bad' }, update: expect.objectContaining({ status: 'Created', reason: 'LinkedAuthorizationFailed' }) },
+      {
+        ref: { namespace: 'app', name: 'p-app-bad' },
+        update: expect.objectContaining({ status: 'Created', reason: 'LinkedAuthorizationFailed' }),
+      },
     ]);
-    expect(events.emitted.map((e) => e.reason).sort()).toEqual(['IdentityAssigned', 'IdentityAssignmentFailed']);
+    expect(events.emitted.map((e) => e.reason).sort()).toEqual([
+      'IdentityAssigned',
+      'IdentityAssignmentFailed',
+    ]);
     expect(wakes).toHaveLength(1);
   });
 
@@ -81,7 +97,11 @@ describe('Applier', () => {
 
   it('deletes released objects once the identity is gone', async () => {
     const { arm, writer, applier } = setup();
-    const s1 = snapshot({ ...world, bindings: [world.bindings[0]!], pods: [pod('app', 'p', { node: 'n0', label: 'sel' })] });
+    const s1 = snapshot({
+      ...world,
+      bindings: [world.bindings[0]!],
+      pods: [pod('app', 'p', { node: 'n0', label: 'sel' })],
+    });
     const p1 = planSync(s1);
     await applier.apply(p1, lookupFor(p1));
     await applier.idle();
@@ -138,8 +158,12 @@ describe('Applier: one failing object', () => {
 });
 
 describe('Applier: coalescing window', () => {
-  const pods = (n: number) => Array.from({ length: n }, (_, i) => pod('app', `p${i}`, { node: 'n0', label: i % 2 ? 'sel' : 'one' }));
-  const twoSelectors = { ...world, bindings: [binding('app', 'b1', 'good', 'one'), binding('app', 'b2', 'bad', 'sel')] };
+  const pods = (n: number) =>
+    Array.from({ length: n }, (_, i) => pod('app', `p${i}`, { node: 'n0', label: i % 2 ? 'sel' : 'one' }));
+  const twoSelectors = {
+    ...world,
+    bindings: [binding('app', 'b1', 'good', 'one'), binding('app', 'b2', 'bad', 'sel')],
+  };
 
   it('gives a burst of pods one PATCH, once the target has been quiet, and wakes the loop for it', async () => {
     const { clock, arm, wakes, applier } = setup({ quietMs: 250, maxMs: 3000 });
@@ -168,7 +192,10 @@ describe('Applier: coalescing window', () => {
     const { arm, applier } = setup({ quietMs: 250, maxMs: 3000 });
     const plan = planSync(snapshot({ ...world, pods: [pod('app', 'p', { node: 'n0', label: 'sel' })] }));
     const assigned = plan.creates.map((c) => stored(c.object));
-    const drift = planSync(snapshot({ ...world, pods: [pod('app', 'p', { node: 'n0', label: 'sel' })], assigned }), { driftCheck: true });
+    const drift = planSync(
+      snapshot({ ...world, pods: [pod('app', 'p', { node: 'n0', label: 'sel' })], assigned }),
+      { driftCheck: true },
+    );
     expect(await applier.apply(drift, () => undefined)).toMatchObject({ dispatched: 1, coalescing: 0 });
     await applier.idle();
     expect(arm.gets).toBe(1);
@@ -178,7 +205,11 @@ describe('Applier: coalescing window', () => {
 
 describe('Applier: removals that could not run in their own sync', () => {
   const nodes = [vmssNode('n0', 'pool'), vmssNode('n1', 'other')];
-  const base = { nodes, identities: [identity('app', 'good')], bindings: [binding('app', 'b1', 'good', 'sel')] };
+  const base = {
+    nodes,
+    identities: [identity('app', 'good')],
+    bindings: [binding('app', 'b1', 'good', 'sel')],
+  };
   const at = (node: string) => [pod('app', 'p', { node, label: 'sel' })];
 
   it('removes the identity from the old VMSS of a moved pod, though that VMSS was in its window when the move was written', async () => {
@@ -192,7 +223,9 @@ describe('Applier: removals that could not run in their own sync', () => {
 
     // The pod is re-created on a node of another VMSS: the object is rewritten at once, both targets wait.
     const assigned = first.creates.map((c) => stored(c.object, 'Assigned'));
-    const move = planSync(snapshot({ ...base, pods: at('n1'), assigned, owedReleases: applier.owedReleases() }));
+    const move = planSync(
+      snapshot({ ...base, pods: at('n1'), assigned, owedReleases: applier.owedReleases() }),
+    );
     expect(move.updates).toHaveLength(1);
     expect(await applier.apply(move, lookupFor(move))).toMatchObject({ dispatched: 0, coalescing: 2 });
 
@@ -200,7 +233,9 @@ describe('Applier: removals that could not run in their own sync', () => {
     const moved = move.updates.map((u) => stored(u.object, 'Created'));
     const forgetful = planSync(snapshot({ ...base, pods: at('n1'), assigned: moved }));
     expect(forgetful.targets.map((t) => t.target.name)).toEqual(['other']);
-    const next = planSync(snapshot({ ...base, pods: at('n1'), assigned: moved, owedReleases: applier.owedReleases() }));
+    const next = planSync(
+      snapshot({ ...base, pods: at('n1'), assigned: moved, owedReleases: applier.owedReleases() }),
+    );
     expect(next.targets.map((t) => [t.target.name, t.releasable])).toEqual([
       ['other', []],
       ['pool', [uai('good')]],

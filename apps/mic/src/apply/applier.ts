@@ -135,16 +135,28 @@ export class Applier {
     this.work.close();
   }
 
-  private async kubeWrites(plan: Plan): Promise<{ kubeWrites: number; kubeErrors: number; failedCreates: Set<string> }> {
+  private async kubeWrites(
+    plan: Plan,
+  ): Promise<{ kubeWrites: number; kubeErrors: number; failedCreates: Set<string> }> {
     const { writer } = this.deps;
     const jobs: Array<{ key: string; create: boolean; run: () => Promise<unknown> }> = [
-      ...plan.creates.map((c) => ({ key: refKey(objectRef(c.object)), create: true, run: () => writer.create(c.object) })),
-      ...plan.updates.map((u) => ({ key: refKey(objectRef(u.object)), create: false, run: () => writer.update(u.object) })),
+      ...plan.creates.map((c) => ({
+        key: refKey(objectRef(c.object)),
+        create: true,
+        run: () => writer.create(c.object),
+      })),
+      ...plan.updates.map((u) => ({
+        key: refKey(objectRef(u.object)),
+        create: false,
+        run: () => writer.update(u.object),
+      })),
       ...plan.deletes.map((d) => ({ key: refKey(objectRef(d)), create: false, run: () => writer.remove(d) })),
     ];
     this.writeBackoff.retain(new Set(jobs.map((j) => j.key)));
     const due = jobs.filter((j) => this.writeBackoff.due(j.key));
-    const failedCreates = new Set(jobs.filter((j) => j.create && !this.writeBackoff.due(j.key)).map((j) => j.key));
+    const failedCreates = new Set(
+      jobs.filter((j) => j.create && !this.writeBackoff.due(j.key)).map((j) => j.key),
+    );
     const results = await mapLimit(due, this.deps.kubeConcurrency, (j) => j.run());
     let kubeErrors = 0;
     results.forEach((r, i) => {
@@ -153,12 +165,20 @@ export class Applier {
       kubeErrors++;
       if (job.create) failedCreates.add(job.key);
       const delay = this.writeBackoff.failed(job.key);
-      this.deps.logger.warn({ object: job.key, retryInMs: delay, err: r.reason as unknown }, 'Kubernetes write failed');
+      this.deps.logger.warn(
+        { object: job.key, retryInMs: delay, err: r.reason as unknown },
+        'Kubernetes write failed',
+      );
       this.work.wakeLater(`write ${job.key} due`, delay);
     });
     for (const c of plan.creates) {
       if (c.immediate && !failedCreates.has(refKey(objectRef(c.object)))) {
-        this.deps.events.emit(c.object, 'Normal', 'IdentityAssigned', 'service principal identity assigned (no VM change needed)');
+        this.deps.events.emit(
+          c.object,
+          'Normal',
+          'IdentityAssigned',
+          'service principal identity assigned (no VM change needed)',
+        );
       }
     }
     return { kubeWrites: due.length, kubeErrors, failedCreates };
@@ -171,7 +191,10 @@ export class Applier {
       .run(() => this.deps.runner.run(tp))
       .then((outcome) => this.settle(tp, outcome, lookup))
       .catch((err: unknown) => {
-        this.deps.logger.error({ target: key, err }, 'target operation crashed; retrying with backoff (a bug: please report it)');
+        this.deps.logger.error(
+          { target: key, err },
+          'target operation crashed; retrying with backoff (a bug: please report it)',
+        );
         this.later(key, this.failureDelay(key));
       });
     this.work.track(key, task, `target ${key} settled`);
@@ -220,7 +243,10 @@ export class Applier {
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     for (const r of failed) this.deps.logger.warn({ err: r.reason as unknown }, 'status update failed');
     // A status that could not be written must not make every sync ask ARM again at once.
-    this.schedule(tp.target.key, failed.length > 0 && outcome.result === 'done' ? { ...outcome, result: 'failed' } : outcome);
+    this.schedule(
+      tp.target.key,
+      failed.length > 0 && outcome.result === 'done' ? { ...outcome, result: 'failed' } : outcome,
+    );
   }
 
   /** Objects whose identity is gone (or deliberately kept) are deleted; failed removals are reported. */
@@ -230,18 +256,34 @@ export class Applier {
     for (const r of tp.release) {
       const o = outcome.identities.get(r.resourceId);
       if (!o) continue;
-      if (o.state === 'failed') this.deps.events.emit(r.object, 'Warning', 'IdentityRemovalFailed', failureMessage(o.error, tp.target, 'remove'));
+      if (o.state === 'failed')
+        this.deps.events.emit(
+          r.object,
+          'Warning',
+          'IdentityRemovalFailed',
+          failureMessage(o.error, tp.target, 'remove'),
+        );
       else if (finished) writes.push(() => this.release(r.object));
     }
     return writes;
   }
 
-  private async confirm(tp: TargetPlan, ref: ObjectRef, outcome: IdentityOutcome, lookup: AssignedLookup): Promise<void> {
+  private async confirm(
+    tp: TargetPlan,
+    ref: ObjectRef,
+    outcome: IdentityOutcome,
+    lookup: AssignedLookup,
+  ): Promise<void> {
     const obj = lookup(ref);
     if (!obj) return;
     if (outcome.state === 'present') {
       await this.deps.writer.setStatus(ref, { status: 'Assigned' });
-      this.deps.events.emit(obj, 'Normal', 'IdentityAssigned', `identity assigned to ${tp.target.kind} ${tp.target.name}`);
+      this.deps.events.emit(
+        obj,
+        'Normal',
+        'IdentityAssigned',
+        `identity assigned to ${tp.target.kind} ${tp.target.name}`,
+      );
       return;
     }
     if (outcome.state !== 'failed') return;
@@ -254,6 +296,9 @@ export class Applier {
 
   private async release(obj: AzureAssignedIdentity): Promise<void> {
     await this.deps.writer.remove(obj);
-    this.deps.logger.debug({ object: refKey({ namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' }) }, 'assignment removed');
+    this.deps.logger.debug(
+      { object: refKey({ namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' }) },
+      'assignment removed',
+    );
   }
 }

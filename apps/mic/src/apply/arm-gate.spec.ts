@@ -2,7 +2,13 @@ import { ManualClock } from '@pod-identity/platform';
 import type { TargetRef } from '../plan/model';
 import { ArmGate } from './arm-gate';
 
-const target = (name: string, sub = 's1'): TargetRef => ({ kind: 'vmss', subscriptionId: sub, resourceGroup: 'rg', name, key: `vmss:${sub}/rg/${name}` });
+const target = (name: string, sub = 's1'): TargetRef => ({
+  kind: 'vmss',
+  subscriptionId: sub,
+  resourceGroup: 'rg',
+  name,
+  key: `vmss:${sub}/rg/${name}`,
+});
 
 describe('ArmGate', () => {
   it('blocks every call to a subscription until Retry-After has passed', () => {
@@ -27,7 +33,12 @@ describe('ArmGate', () => {
   });
 
   it('spends a global write budget across targets', () => {
-    const gate = new ArmGate(new ManualClock(0), { perMinute: 60, burst: 2, perTargetPerMinute: 4, perTargetBurst: 10 });
+    const gate = new ArmGate(new ManualClock(0), {
+      perMinute: 60,
+      burst: 2,
+      perTargetPerMinute: 4,
+      perTargetBurst: 10,
+    });
     expect(gate.takeWrite(target('a')).ok).toBe(true);
     expect(gate.takeWrite(target('b')).ok).toBe(true);
     expect(gate.takeWrite(target('c'))).toMatchObject({ ok: false, scope: 'budget' });

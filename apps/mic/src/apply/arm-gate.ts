@@ -13,9 +13,16 @@ export interface WriteBudget {
   readonly perTargetBurst: number;
 }
 
-export const DEFAULT_WRITE_BUDGET: WriteBudget = { perMinute: 120, burst: 40, perTargetPerMinute: 4, perTargetBurst: 10 };
+export const DEFAULT_WRITE_BUDGET: WriteBudget = {
+  perMinute: 120,
+  burst: 40,
+  perTargetPerMinute: 4,
+  perTargetBurst: 10,
+};
 
-export type GateDecision = { readonly ok: true } | { readonly ok: false; readonly retryInMs: number; readonly scope: 'retry-after' | 'budget' };
+export type GateDecision =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly retryInMs: number; readonly scope: 'retry-after' | 'budget' };
 
 export class ArmGate {
   private readonly blocked = new Map<string, number>();
@@ -60,7 +67,10 @@ export class ArmGate {
   private bucket(target: TargetRef): TokenBucket {
     let b = this.perTarget.get(target.key);
     if (!b) {
-      b = new TokenBucket({ perMinute: this.budget.perTargetPerMinute, burst: this.budget.perTargetBurst }, this.clock.now());
+      b = new TokenBucket(
+        { perMinute: this.budget.perTargetPerMinute, burst: this.budget.perTargetBurst },
+        this.clock.now(),
+      );
       this.perTarget.set(target.key, b);
     }
     return b;

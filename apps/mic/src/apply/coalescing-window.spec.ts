@@ -46,6 +46,8 @@ describe('CoalescingWindow', () => {
   });
 
   it('dispatches at once when disabled', () => {
-    expect(new CoalescingWindow({ quietMs: 0, maxMs: 3000 }).observe('t', 'a', 0)).toEqual({ dispatch: true });
+    expect(new CoalescingWindow({ quietMs: 0, maxMs: 3000 }).observe('t', 'a', 0)).toEqual({
+      dispatch: true,
+    });
   });
 });

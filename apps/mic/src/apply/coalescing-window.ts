@@ -11,7 +11,8 @@ export interface WindowSettings {
 }
 
 /** Dispatch now, or wait; `wakeInMs` asks the caller to sync again then (absent: a wake-up is already due). */
-export type WindowDecision = { readonly dispatch: true } | { readonly dispatch: false; readonly wakeInMs?: number };
+export type WindowDecision =
+  { readonly dispatch: true } | { readonly dispatch: false; readonly wakeInMs?: number };
 
 interface Pending {
   signature: string;
@@ -37,7 +38,10 @@ export class CoalescingWindow {
       p.signature = signature;
       p.lastChange = now;
     }
-    const dueAt = Math.min(p.lastChange + this.settings.quietMs, p.firstSeen + Math.max(this.settings.maxMs, this.settings.quietMs));
+    const dueAt = Math.min(
+      p.lastChange + this.settings.quietMs,
+      p.firstSeen + Math.max(this.settings.maxMs, this.settings.quietMs),
+    );
     if (now >= dueAt) return { dispatch: true };
     // The due time only moves later within one window, so an earlier wake-up still on its way suffices:
     // that sync looks again and asks for the next one.

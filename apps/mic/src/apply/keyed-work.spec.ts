@@ -4,7 +4,9 @@ import { KeyedWork } from './keyed-work';
 describe('KeyedWork', () => {
   it('wakes the loop only after the settled key is no longer running (else the wake-up sees it busy and is lost)', async () => {
     const seen: Array<[string, boolean]> = [];
-    const work: KeyedWork = new KeyedWork(new ManualClock(0), (reason) => seen.push([reason, work.running('t')]));
+    const work: KeyedWork = new KeyedWork(new ManualClock(0), (reason) =>
+      seen.push([reason, work.running('t')]),
+    );
     let finish!: () => void;
     work.track('t', new Promise<void>((r) => (finish = r)), 'target t settled');
     expect(work.running('t')).toBe(true);

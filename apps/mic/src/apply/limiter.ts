@@ -20,7 +20,11 @@ export class Limiter {
 }
 
 /** Runs `fn` over items with at most `limit` in flight; resolves with per-item results. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const limiter = new Limiter(limit);
   return Promise.allSettled(items.map((item) => limiter.run(() => fn(item))));
 }

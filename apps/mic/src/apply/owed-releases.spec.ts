@@ -2,12 +2,33 @@ import type { TargetPlan } from '../plan/model';
 import { OwedReleases } from './owed-releases';
 import type { IdentityOutcome, TargetOutcome } from './target-runner';
 
-const target = { key: 'vmss:s/rg/pool', kind: 'vmss', subscriptionId: 's', resourceGroup: 'rg', name: 'pool' } as unknown as TargetPlan['target'];
-const plan = (releasable: string[], needed: string[] = []): TargetPlan => ({ target, needed, releasable, confirm: [], release: [], clientIds: new Map() });
-const outcome = (result: TargetOutcome['result'], identities: Record<string, IdentityOutcome['state']> = {}): TargetOutcome => ({
+const target = {
+  key: 'vmss:s/rg/pool',
+  kind: 'vmss',
+  subscriptionId: 's',
+  resourceGroup: 'rg',
+  name: 'pool',
+} as unknown as TargetPlan['target'];
+const plan = (releasable: string[], needed: string[] = []): TargetPlan => ({
+  target,
+  needed,
+  releasable,
+  confirm: [],
+  release: [],
+  clientIds: new Map(),
+});
+const outcome = (
+  result: TargetOutcome['result'],
+  identities: Record<string, IdentityOutcome['state']> = {},
+): TargetOutcome => ({
   result,
   writes: 0,
-  identities: new Map(Object.entries(identities).map(([id, state]) => [id, (state === 'failed' ? { state, error: {} } : { state }) as IdentityOutcome])),
+  identities: new Map(
+    Object.entries(identities).map(([id, state]) => [
+      id,
+      (state === 'failed' ? { state, error: {} } : { state }) as IdentityOutcome,
+    ]),
+  ),
 });
 
 describe('OwedReleases', () => {

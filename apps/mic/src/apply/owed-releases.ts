@@ -30,7 +30,9 @@ export class OwedReleases {
   }
 
   list(): OwedRelease[] {
-    return [...this.byTarget.values()].flatMap(({ target, ids }) => [...ids].map((resourceId) => ({ target, resourceId })));
+    return [...this.byTarget.values()].flatMap(({ target, ids }) =>
+      [...ids].map((resourceId) => ({ target, resourceId })),
+    );
   }
 
   get size(): number {

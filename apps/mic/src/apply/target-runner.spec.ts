@@ -6,7 +6,13 @@ import { uai } from '../testing/fixtures';
 import { ArmGate } from './arm-gate';
 import { TargetRunner } from './target-runner';
 
-const target: TargetRef = { kind: 'vmss', subscriptionId: 's', resourceGroup: 'rg', name: 'pool', key: 'vmss:s/rg/pool' };
+const target: TargetRef = {
+  kind: 'vmss',
+  subscriptionId: 's',
+  resourceGroup: 'rg',
+  name: 'pool',
+  key: 'vmss:s/rg/pool',
+};
 
 function plan(over: Partial<TargetPlan>): TargetPlan {
   return { target, needed: [], releasable: [], confirm: [], release: [], clientIds: new Map(), ...over };
@@ -49,7 +55,10 @@ describe('TargetRunner', () => {
 
   it('writes the ledger after a removal, deciding it on a fresh read of the stored record', async () => {
     const { arm, ledger, runner } = setup();
-    arm.states.set('pool', toIdentityState({ type: 'UserAssigned', userAssignedIdentities: { [uai('mine')]: {} } }));
+    arm.states.set(
+      'pool',
+      toIdentityState({ type: 'UserAssigned', userAssignedIdentities: { [uai('mine')]: {} } }),
+    );
     await ledger.set(target, [uai('mine')]);
     await runner.run(plan({ releasable: [uai('mine')] }));
     expect(arm.patches).toEqual([{ name: 'pool', delta: { add: [], remove: [uai('mine')] } }]);
@@ -60,7 +69,10 @@ describe('TargetRunner', () => {
 
   it('sends no PATCH when everything needed is there', async () => {
     const { arm, runner } = setup();
-    arm.states.set('pool', toIdentityState({ type: 'UserAssigned', userAssignedIdentities: { [uai('a')]: {} } }));
+    arm.states.set(
+      'pool',
+      toIdentityState({ type: 'UserAssigned', userAssignedIdentities: { [uai('a')]: {} } }),
+    );
     const out = await runner.run(plan({ needed: [uai('a')] }));
     expect(out).toMatchObject({ result: 'done', writes: 0 });
     expect(arm.gets).toBe(1);
@@ -72,7 +84,10 @@ describe('TargetRunner', () => {
     const out = await runner.run(plan({ needed: [uai('bad'), uai('good')] }));
     expect(out.result).toBe('partial');
     expect(out.identities.get(uai('good'))).toEqual({ state: 'present' });
-    expect(out.identities.get(uai('bad'))).toMatchObject({ state: 'failed', error: { code: 'LinkedAuthorizationFailed' } });
+    expect(out.identities.get(uai('bad'))).toMatchObject({
+      state: 'failed',
+      error: { code: 'LinkedAuthorizationFailed' },
+    });
     expect(arm.patches.map((p) => p.delta.add)).toEqual([[uai('bad'), uai('good')], [uai('good')]]);
   });
 
@@ -80,7 +95,14 @@ describe('TargetRunner', () => {
     const { arm, ledger, runner } = setup(['client-imm']);
     arm.states.set(
       'pool',
-      toIdentityState({ type: 'UserAssigned', userAssignedIdentities: { [uai('mine')]: {}, [uai('pre')]: {}, [uai('imm')]: { clientId: 'CLIENT-IMM' } } }),
+      toIdentityState({
+        type: 'UserAssigned',
+        userAssignedIdentities: {
+          [uai('mine')]: {},
+          [uai('pre')]: {},
+          [uai('imm')]: { clientId: 'CLIENT-IMM' },
+        },
+      }),
     );
     await ledger.set(target, [uai('mine'), uai('imm')]);
     const out = await runner.run(plan({ releasable: [uai('mine'), uai('pre'), uai('imm')] }));
@@ -91,7 +113,15 @@ describe('TargetRunner', () => {
 
   it('on a 429 blocks the subscription for Retry-After and reports it', async () => {
     const { arm, gate, runner, throttles } = setup();
-    arm.failures.push(new ArmError({ kind: 'throttled', statusCode: 429, message: 'slow down', identityIds: [], retryAfterMs: 7000 }));
+    arm.failures.push(
+      new ArmError({
+        kind: 'throttled',
+        statusCode: 429,
+        message: 'slow down',
+        identityIds: [],
+        retryAfterMs: 7000,
+      }),
+    );
     const out = await runner.run(plan({ needed: [uai('a')] }));
     expect(out).toMatchObject({ result: 'failed', retryInMs: 7000 });
     expect(throttles).toEqual(['retry-after']);
@@ -118,7 +148,14 @@ describe('TargetRunner', () => {
   it('gives up after the retry limit with the remaining identities failed', async () => {
     const clock = new ManualClock(0);
     const arm = new FakeArm();
-    const runner = new TargetRunner({ arm, ledger: new FakeLedger(), gate: new ArmGate(clock), immutable: { clientIds: new Set() }, logger: silentLogger, isolationRetries: 0 });
+    const runner = new TargetRunner({
+      arm,
+      ledger: new FakeLedger(),
+      gate: new ArmGate(clock),
+      immutable: { clientIds: new Set() },
+      logger: silentLogger,
+      isolationRetries: 0,
+    });
     arm.refused.add(uai('x'));
     const out = await runner.run(plan({ needed: [uai('x'), uai('y')] }));
     expect(out.result).toBe('failed');
@@ -127,7 +164,9 @@ describe('TargetRunner', () => {
 
   it('reports a failed GET on every identity', async () => {
     const { arm, runner } = setup();
-    arm.failures.push(new ArmError({ kind: 'resource-not-found', statusCode: 404, message: 'no such VMSS', identityIds: [] }));
+    arm.failures.push(
+      new ArmError({ kind: 'resource-not-found', statusCode: 404, message: 'no such VMSS', identityIds: [] }),
+    );
     const out = await runner.run(plan({ needed: [uai('a')], releasable: [uai('b')] }));
     expect(out.result).toBe('failed');
     expect([...out.identities.values()].every((o) => o.state === 'failed')).toBe(true);

@@ -2,7 +2,12 @@
 // LinkedAuthorizationFailed or identity error) is set aside and the PATCH retried without it, so one
 // bad identity never blocks the others; its assignments show the error and it is retried alone later.
 // Assignments turn Assigned only after ARM confirmed; released objects go only after the removal.
-import { classifyArmError, type ClassifiedArmError, type ComputeIdentityPort, type IdentityState } from '@pod-identity/azure-arm';
+import {
+  classifyArmError,
+  type ClassifiedArmError,
+  type ComputeIdentityPort,
+  type IdentityState,
+} from '@pod-identity/azure-arm';
 import type { Logger } from '@pod-identity/platform';
 import { decideDelta, type DeltaDecision, type ImmutableIdentities } from '../plan/delta';
 import type { TargetPlan } from '../plan/model';
@@ -49,7 +54,11 @@ function sameSet(a: ReadonlySet<string>, b: readonly string[]): boolean {
   return a.size === b.length && b.every((x) => a.has(x));
 }
 
-function outcomesFrom(state: IdentityState, ids: Iterable<string>, failed: ReadonlyMap<string, ClassifiedArmError>): Map<string, IdentityOutcome> {
+function outcomesFrom(
+  state: IdentityState,
+  ids: Iterable<string>,
+  failed: ReadonlyMap<string, ClassifiedArmError>,
+): Map<string, IdentityOutcome> {
   const out = new Map<string, IdentityOutcome>();
   for (const id of ids) {
     const error = failed.get(id);
@@ -87,7 +96,11 @@ export class TargetRunner {
     return this.converge(plan, current, signal);
   }
 
-  private async converge(plan: TargetPlan, initial: IdentityState, signal?: AbortSignal): Promise<TargetOutcome> {
+  private async converge(
+    plan: TargetPlan,
+    initial: IdentityState,
+    signal?: AbortSignal,
+  ): Promise<TargetOutcome> {
     const st: ConvergeState = {
       ids: new Set([...plan.needed, ...plan.releasable]),
       current: initial,
@@ -114,19 +127,30 @@ export class TargetRunner {
    */
   private async decide(plan: TargetPlan, st: ConvergeState): Promise<DeltaDecision> {
     let decision = this.delta(plan, st);
-    const ownershipMatters = decision.remove.length > 0 || decision.kept.some((k) => k.reason === 'not-added-by-mic');
+    const ownershipMatters =
+      decision.remove.length > 0 || decision.kept.some((k) => k.reason === 'not-added-by-mic');
     if (ownershipMatters && !st.ledgerFresh) {
       st.ledger = await this.deps.ledger.get(plan.target, { fresh: true });
       st.ledgerFresh = true;
       decision = this.delta(plan, st);
     }
-    for (const k of decision.kept) this.deps.logger.debug({ target: plan.target.key, identity: k.id, reason: k.reason }, 'identity left on target');
+    for (const k of decision.kept)
+      this.deps.logger.debug(
+        { target: plan.target.key, identity: k.id, reason: k.reason },
+        'identity left on target',
+      );
     await this.saveLedger(plan, st, decision.ledgerBefore);
     return decision;
   }
 
   private delta(plan: TargetPlan, st: ConvergeState): DeltaDecision {
-    return decideDelta({ ...plan, current: st.current, ledger: st.ledger, immutable: this.deps.immutable, excluded: new Set(st.failed.keys()) });
+    return decideDelta({
+      ...plan,
+      current: st.current,
+      ledger: st.ledger,
+      immutable: this.deps.immutable,
+      excluded: new Set(st.failed.keys()),
+    });
   }
 
   /** Writes the ledger only when it changes (an add alone leaves the after-PATCH ledger as it was). */
@@ -137,15 +161,33 @@ export class TargetRunner {
   }
 
   /** One PATCH (or a reason to stop): updates the state, sets refused identities aside. */
-  private async attempt(plan: TargetPlan, st: ConvergeState, decision: DeltaDecision, signal?: AbortSignal): Promise<TargetOutcome | undefined> {
+  private async attempt(
+    plan: TargetPlan,
+    st: ConvergeState,
+    decision: DeltaDecision,
+    signal?: AbortSignal,
+  ): Promise<TargetOutcome | undefined> {
     const { target } = plan;
     const token = this.deps.gate.takeWrite(target);
-    if (!token.ok) return { ...this.deferred(token.scope, token.retryInMs), identities: outcomesFrom(st.current, st.ids, st.failed), writes: st.writes };
+    if (!token.ok)
+      return {
+        ...this.deferred(token.scope, token.retryInMs),
+        identities: outcomesFrom(st.current, st.ids, st.failed),
+        writes: st.writes,
+      };
     try {
       st.writes++;
-      st.current = await this.deps.arm.updateIdentities(target, st.current, { add: decision.add, remove: decision.remove }, signal);
+      st.current = await this.deps.arm.updateIdentities(
+        target,
+        st.current,
+        { add: decision.add, remove: decision.remove },
+        signal,
+      );
       await this.saveLedger(plan, st, decision.ledgerAfter);
-      this.deps.logger.info({ target: target.key, added: decision.add.length, removed: decision.remove.length }, 'identities updated');
+      this.deps.logger.info(
+        { target: target.key, added: decision.add.length, removed: decision.remove.length },
+        'identities updated',
+      );
       return undefined;
     } catch (err) {
       const error = classifyArmError(err);
@@ -153,7 +195,10 @@ export class TargetRunner {
       if (culprits.length === 0) return this.failure(plan, error, st.writes, st.current, st.failed);
       for (const id of culprits) st.failed.set(id, error);
       st.lastError = error;
-      this.deps.logger.warn({ target: target.key, identities: culprits, code: error.code, kind: error.kind }, 'ARM refused identities; retrying without them');
+      this.deps.logger.warn(
+        { target: target.key, identities: culprits, code: error.code, kind: error.kind },
+        'ARM refused identities; retrying without them',
+      );
       return undefined;
     }
   }
@@ -163,9 +208,19 @@ export class TargetRunner {
       // Out of retries with work left: report it on the remaining identities and try again later.
       for (const id of st.pending) st.failed.set(id, st.lastError);
       const identities = outcomesFrom(st.current, st.ids, st.failed);
-      return { result: 'failed', retryInMs: this.deps.transientRetryMs ?? DEFAULT_TRANSIENT_RETRY_MS, error: st.lastError, identities, writes: st.writes };
+      return {
+        result: 'failed',
+        retryInMs: this.deps.transientRetryMs ?? DEFAULT_TRANSIENT_RETRY_MS,
+        error: st.lastError,
+        identities,
+        writes: st.writes,
+      };
     }
-    return { result: st.failed.size > 0 ? 'partial' : 'done', identities: outcomesFrom(st.current, st.ids, st.failed), writes: st.writes };
+    return {
+      result: st.failed.size > 0 ? 'partial' : 'done',
+      identities: outcomesFrom(st.current, st.ids, st.failed),
+      writes: st.writes,
+    };
   }
 
   /** The identities to set aside: those ARM named, or the only one attempted. */
@@ -194,9 +249,19 @@ export class TargetRunner {
       this.deps.gate.block(plan.target, wait);
       this.deps.onThrottle?.('retry-after', wait);
     }
-    this.deps.logger.warn({ target: plan.target.key, kind: error.kind, code: error.code, status: error.statusCode, err: error.message }, 'ARM operation failed');
+    this.deps.logger.warn(
+      {
+        target: plan.target.key,
+        kind: error.kind,
+        code: error.code,
+        status: error.statusCode,
+        err: error.message,
+      },
+      'ARM operation failed',
+    );
     const identities = new Map<string, IdentityOutcome>();
-    for (const id of [...plan.needed, ...plan.releasable]) identities.set(id, this.failedOutcome(id, plan, error, current, failed));
+    for (const id of [...plan.needed, ...plan.releasable])
+      identities.set(id, this.failedOutcome(id, plan, error, current, failed));
     return { result: 'failed', retryInMs: error.retryAfterMs ?? fallbackMs, error, identities, writes };
   }
 
@@ -214,4 +279,3 @@ export class TargetRunner {
     return { state: 'failed', error };
   }
 }
-

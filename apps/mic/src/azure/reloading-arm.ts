@@ -13,7 +13,12 @@ export class ReloadingComputePort implements ComputeIdentityPort {
     return this.current.getIdentities(ref, signal);
   }
 
-  updateIdentities(ref: ComputeRef, current: IdentityState, delta: IdentityDelta, signal?: AbortSignal): Promise<IdentityState> {
+  updateIdentities(
+    ref: ComputeRef,
+    current: IdentityState,
+    delta: IdentityDelta,
+    signal?: AbortSignal,
+  ): Promise<IdentityState> {
     return this.current.updateIdentities(ref, current, delta, signal);
   }
 }

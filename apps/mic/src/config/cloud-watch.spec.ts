@@ -3,13 +3,24 @@ import { buildConfig, type MicConfig } from './config';
 import { watchCloudConfig } from './cloud-watch';
 import { MIC_FLAGS } from './flags';
 
-const json = (sub: string): string => JSON.stringify({ tenantId: 't', subscriptionId: sub, resourceGroup: 'rg', aadClientId: 'c', aadClientSecret: 's' });
+const json = (sub: string): string =>
+  JSON.stringify({
+    tenantId: 't',
+    subscriptionId: sub,
+    resourceGroup: 'rg',
+    aadClientId: 'c',
+    aadClientSecret: 's',
+  });
 
 describe('watchCloudConfig', () => {
   it('rebuilds from the changed file and keeps the old config when the new one is invalid', () => {
     const files: Record<string, string> = { '/azure.json': json('sub-1') };
     const readFile = (p: string): string => files[p] as string;
-    const parsed = parseFlags(MIC_FLAGS, { argv: ['--cloudconfig=/azure.json'], env: { MIC_POD_NAMESPACE: 'pi' }, ignore: KLOG_FLAGS });
+    const parsed = parseFlags(MIC_FLAGS, {
+      argv: ['--cloudconfig=/azure.json'],
+      env: { MIC_POD_NAMESPACE: 'pi' },
+      ignore: KLOG_FLAGS,
+    });
     const config = buildConfig({ values: parsed.values, env: {}, readFile, hostname: 'h' });
     let fire: () => void = () => undefined;
     const applied: MicConfig[] = [];

@@ -25,7 +25,12 @@ export interface MicConfig {
   readonly ledgerPrefix: string;
   readonly forceNamespaced: boolean;
   readonly placement: PlacementPolicy;
-  readonly leaderElection: { readonly instance: string; readonly namespace: string; readonly name: string; readonly durationMs: number };
+  readonly leaderElection: {
+    readonly instance: string;
+    readonly namespace: string;
+    readonly name: string;
+    readonly durationMs: number;
+  };
   readonly probePort: number;
   readonly metricsPort: number;
   readonly bindAddress: string;
@@ -55,8 +60,13 @@ export interface ConfigInput {
 }
 
 /** The cloud config and its environment, from azure.json or the environment variables. */
-export function loadCloud(input: Pick<ConfigInput, 'env' | 'readFile'>, cloudConfigPath: string | undefined): { cloud: CloudConfig; environment: CloudEnvironment } {
-  const cloud = cloudConfigPath ? parseCloudConfig(read(input, cloudConfigPath, '--cloudconfig'), cloudConfigPath) : cloudConfigFromEnv(input.env);
+export function loadCloud(
+  input: Pick<ConfigInput, 'env' | 'readFile'>,
+  cloudConfigPath: string | undefined,
+): { cloud: CloudConfig; environment: CloudEnvironment } {
+  const cloud = cloudConfigPath
+    ? parseCloudConfig(read(input, cloudConfigPath, '--cloudconfig'), cloudConfigPath)
+    : cloudConfigFromEnv(input.env);
   const envFile = input.env.AZURE_ENVIRONMENT_FILEPATH;
   const environment = resolveCloudEnvironment({
     cloud: cloud.cloud,
@@ -78,7 +88,8 @@ function cloudOrIssue(input: ConfigInput, issues: string[]): ReturnType<typeof l
   try {
     return loadCloud(input, input.values.cloudconfig || undefined);
   } catch (err) {
-    if (err instanceof CloudConfigError || err instanceof ConfigError || err instanceof Error) issues.push(err.message);
+    if (err instanceof CloudConfigError || err instanceof ConfigError || err instanceof Error)
+      issues.push(err.message);
     return undefined;
   }
 }
@@ -97,7 +108,9 @@ export function buildConfig(input: ConfigInput): MicConfig {
     podNamespace: v['pod-namespace'],
     ledgerPrefix: v['ledger-prefix'],
     forceNamespaced: v.forceNamespaced,
-    placement: v['assigned-identity-namespace'] ? { mode: 'fixed', namespace: v['assigned-identity-namespace'] } : { mode: 'pod-namespace' },
+    placement: v['assigned-identity-namespace']
+      ? { mode: 'fixed', namespace: v['assigned-identity-namespace'] }
+      : { mode: 'pod-namespace' },
     leaderElection: {
       instance: v['leader-election-instance'] || input.hostname,
       namespace: v['leader-election-namespace'] || v['pod-namespace'],

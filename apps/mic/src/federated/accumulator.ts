@@ -37,7 +37,14 @@ export class FederatedAccumulator {
     const subject = serviceAccountSubject(n.podNamespace, n.serviceAccount);
     let need = bucket.subjects.get(subject);
     if (!need) {
-      need = { subject, namespace: n.podNamespace, serviceAccount: n.serviceAccount, ownNamespace: false, confirm: [], switching: [] };
+      need = {
+        subject,
+        namespace: n.podNamespace,
+        serviceAccount: n.serviceAccount,
+        ownNamespace: false,
+        confirm: [],
+        switching: [],
+      };
       bucket.subjects.set(subject, need);
     }
     need.ownNamespace ||= n.identityNamespace === n.podNamespace;
@@ -56,7 +63,9 @@ export class FederatedAccumulator {
       .map(([identityId, b]) => ({
         identityId,
         coordinates: b.coordinates,
-        subjects: [...b.subjects.values()].sort((x, y) => (x.subject < y.subject ? -1 : 1)) as FederatedSubjectNeed[],
+        subjects: [...b.subjects.values()].sort((x, y) =>
+          x.subject < y.subject ? -1 : 1,
+        ) as FederatedSubjectNeed[],
       }));
   }
 
@@ -65,7 +74,14 @@ export class FederatedAccumulator {
     if (!parsed) return undefined;
     let b = this.buckets.get(parsed.canonical);
     if (!b) {
-      b = { coordinates: { subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup, name: parsed.name }, subjects: new Map() };
+      b = {
+        coordinates: {
+          subscriptionId: parsed.subscriptionId,
+          resourceGroup: parsed.resourceGroup,
+          name: parsed.name,
+        },
+        subjects: new Map(),
+      };
       this.buckets.set(parsed.canonical, b);
     }
     return b;

@@ -1,4 +1,9 @@
-import { ArmError, type FederatedCredential, type FederatedCredentialPort, type IdentityRef } from '@pod-identity/azure-arm';
+import {
+  ArmError,
+  type FederatedCredential,
+  type FederatedCredentialPort,
+  type IdentityRef,
+} from '@pod-identity/azure-arm';
 import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
 import { ManualClock } from '@pod-identity/platform';
 import type { FederatedLedger } from '../kube/federated-ledger-store';
@@ -9,7 +14,8 @@ import { federatedCredentialName } from './credential-name';
 import { federatedKey, type FederatedIdentityPlan, type FederatedSubjectNeed } from './model';
 
 const ISSUER = 'https://oidc.example/cluster';
-const ID = '/subscriptions/s/resourcegroups/ids/providers/microsoft.managedidentity/userassignedidentities/id1';
+const ID =
+  '/subscriptions/s/resourcegroups/ids/providers/microsoft.managedidentity/userassignedidentities/id1';
 const COORDS = { subscriptionId: 's', resourceGroup: 'ids', name: 'id1' };
 const AUD = ['api://AzureADTokenExchange'];
 
@@ -27,12 +33,18 @@ class FakeCredentials implements FederatedCredentialPort {
 
   async put(identity: IdentityRef, credential: FederatedCredential): Promise<void> {
     this.calls.push(`put ${credential.name}`);
-    this.byIdentity.set(identity.name, [...(this.byIdentity.get(identity.name) ?? []).filter((c) => c.name !== credential.name), credential]);
+    this.byIdentity.set(identity.name, [
+      ...(this.byIdentity.get(identity.name) ?? []).filter((c) => c.name !== credential.name),
+      credential,
+    ]);
   }
 
   async remove(identity: IdentityRef, name: string): Promise<void> {
     this.calls.push(`delete ${name}`);
-    this.byIdentity.set(identity.name, (this.byIdentity.get(identity.name) ?? []).filter((c) => c.name !== name));
+    this.byIdentity.set(
+      identity.name,
+      (this.byIdentity.get(identity.name) ?? []).filter((c) => c.name !== name),
+    );
   }
 }
 
@@ -55,9 +67,19 @@ class MemoryLedger implements FederatedLedger {
   }
 }
 
-function need(serviceAccount: string, waits: { confirm?: ObjectRef[]; switching?: ObjectRef[]; namespace?: string; own?: boolean } = {}): FederatedSubjectNeed {
+function need(
+  serviceAccount: string,
+  waits: { confirm?: ObjectRef[]; switching?: ObjectRef[]; namespace?: string; own?: boolean } = {},
+): FederatedSubjectNeed {
   const namespace = waits.namespace ?? 'app';
-  return { subject: `system:serviceaccount:${namespace}:${serviceAccount}`, namespace, serviceAccount, ownNamespace: waits.own ?? true, confirm: waits.confirm ?? [], switching: waits.switching ?? [] };
+  return {
+    subject: `system:serviceaccount:${namespace}:${serviceAccount}`,
+    namespace,
+    serviceAccount,
+    ownNamespace: waits.own ?? true,
+    confirm: waits.confirm ?? [],
+    switching: waits.switching ?? [],
+  };
 }
 
 function plan(...subjects: FederatedSubjectNeed[]): FederatedIdentityPlan {
@@ -65,7 +87,12 @@ function plan(...subjects: FederatedSubjectNeed[]): FederatedIdentityPlan {
 }
 
 const ref = (name: string): ObjectRef => ({ namespace: 'app', name });
-const obj = (r: ObjectRef): AzureAssignedIdentity => ({ metadata: { namespace: r.namespace, name: r.name }, spec: {}, status: { status: 'Created' } }) as AzureAssignedIdentity;
+const obj = (r: ObjectRef): AzureAssignedIdentity =>
+  ({
+    metadata: { namespace: r.namespace, name: r.name },
+    spec: {},
+    status: { status: 'Created' },
+  }) as AzureAssignedIdentity;
 const lookup = (r: ObjectRef): AzureAssignedIdentity => obj(r);
 
 describe('FederatedApplier', () => {
@@ -112,9 +139,13 @@ describe('FederatedApplier', () => {
     const name = federatedCredentialName(ISSUER, 'app', 'reader');
     expect(arm.calls).toEqual(['list', `put ${name}`]);
     expect(ledger.writes).toEqual([[name]]);
-    expect(arm.byIdentity.get('id1')).toEqual([{ name, issuer: ISSUER, subject: 'system:serviceaccount:app:reader', audiences: AUD }]);
+    expect(arm.byIdentity.get('id1')).toEqual([
+      { name, issuer: ISSUER, subject: 'system:serviceaccount:app:reader', audiences: AUD },
+    ]);
     expect(writer.statuses).toEqual([{ ref: ref('web'), update: { status: 'Assigned' } }]);
-    expect(events.emitted).toEqual([expect.objectContaining({ severity: 'Normal', reason: 'IdentityAssigned' })]);
+    expect(events.emitted).toEqual([
+      expect.objectContaining({ severity: 'Normal', reason: 'IdentityAssigned' }),
+    ]);
     expect(a.ready().has(federatedKey(ID, 'system:serviceaccount:app:reader'))).toBe(true);
     expect(wakes).toEqual([expect.stringContaining('in place')]);
   });
@@ -144,10 +175,23 @@ describe('FederatedApplier', () => {
     const a = applier({ manage: false });
     await run(a, [plan(need('reader', { confirm: [ref('web')] }))]);
     expect(arm.calls).toEqual(['list']);
-    expect(writer.statuses).toEqual([{ ref: ref('web'), update: { status: 'Created', reason: 'FederatedCredentialMissing', message: expect.stringContaining('az identity federated-credential create') } }]);
-    expect(events.emitted).toEqual([expect.objectContaining({ severity: 'Warning', reason: 'FederatedCredentialMissing' })]);
+    expect(writer.statuses).toEqual([
+      {
+        ref: ref('web'),
+        update: {
+          status: 'Created',
+          reason: 'FederatedCredentialMissing',
+          message: expect.stringContaining('az identity federated-credential create'),
+        },
+      },
+    ]);
+    expect(events.emitted).toEqual([
+      expect.objectContaining({ severity: 'Warning', reason: 'FederatedCredentialMissing' }),
+    ]);
     expect(await run(a, [plan(need('reader', { confirm: [ref('web')] }))])).toBe(0); // backoff
-    arm.byIdentity.set('id1', [{ name: 'by-hand', issuer: ISSUER, subject: 'system:serviceaccount:app:reader', audiences: AUD }]);
+    arm.byIdentity.set('id1', [
+      { name: 'by-hand', issuer: ISSUER, subject: 'system:serviceaccount:app:reader', audiences: AUD },
+    ]);
     await clock.advance(1000);
     await run(a, [plan(need('reader', { confirm: [ref('web')] }))]);
     expect(writer.statuses.at(-1)).toEqual({ ref: ref('web'), update: { status: 'Assigned' } });
@@ -155,13 +199,37 @@ describe('FederatedApplier', () => {
   });
 
   it('never creates one for another namespace; stops at 20 with a clear status and Event', async () => {
-    arm.byIdentity.set('id1', Array.from({ length: 19 }, (_, i) => ({ name: `other-${i}`, issuer: ISSUER, subject: `system:serviceaccount:x:s${i}`, audiences: AUD })));
+    arm.byIdentity.set(
+      'id1',
+      Array.from({ length: 19 }, (_, i) => ({
+        name: `other-${i}`,
+        issuer: ISSUER,
+        subject: `system:serviceaccount:x:s${i}`,
+        audiences: AUD,
+      })),
+    );
     const a = applier();
-    await run(a, [plan(need('a', { confirm: [ref('pa')] }), need('b', { confirm: [ref('pb')] }), need('c', { confirm: [ref('pc')], namespace: 'other', own: false }))]);
-    expect(arm.calls.filter((c) => c.startsWith('put'))).toEqual([`put ${federatedCredentialName(ISSUER, 'app', 'a')}`]);
-    const reasons = Object.fromEntries(writer.statuses.map((s) => [s.ref.name, s.update.reason ?? s.update.status]));
-    expect(reasons).toEqual({ pa: 'Assigned', pb: 'FederatedCredentialLimit', pc: 'FederatedSubjectOutsideNamespace' });
-    expect(writer.statuses.find((s) => s.ref.name === 'pb')?.update.message).toContain("has 20 federated identity credentials, Azure's limit is 20");
+    await run(a, [
+      plan(
+        need('a', { confirm: [ref('pa')] }),
+        need('b', { confirm: [ref('pb')] }),
+        need('c', { confirm: [ref('pc')], namespace: 'other', own: false }),
+      ),
+    ]);
+    expect(arm.calls.filter((c) => c.startsWith('put'))).toEqual([
+      `put ${federatedCredentialName(ISSUER, 'app', 'a')}`,
+    ]);
+    const reasons = Object.fromEntries(
+      writer.statuses.map((s) => [s.ref.name, s.update.reason ?? s.update.status]),
+    );
+    expect(reasons).toEqual({
+      pa: 'Assigned',
+      pb: 'FederatedCredentialLimit',
+      pc: 'FederatedSubjectOutsideNamespace',
+    });
+    expect(writer.statuses.find((s) => s.ref.name === 'pb')?.update.message).toContain(
+      "has 20 federated identity credentials, Azure's limit is 20",
+    );
   });
 
   it('deletes only credentials in its ledger once nobody needs them, also for identities no plan names any more', async () => {
@@ -189,14 +257,40 @@ describe('FederatedApplier', () => {
     const a = applier({ issuer: undefined });
     await run(a, [plan(need('reader', { confirm: [ref('web')] }))]);
     expect(arm.calls).toEqual([]);
-    expect(writer.statuses).toEqual([{ ref: ref('web'), update: expect.objectContaining({ reason: 'FederatedIssuerUnset', message: expect.stringContaining('--oidc-issuer-url') }) }]);
+    expect(writer.statuses).toEqual([
+      {
+        ref: ref('web'),
+        update: expect.objectContaining({
+          reason: 'FederatedIssuerUnset',
+          message: expect.stringContaining('--oidc-issuer-url'),
+        }),
+      },
+    ]);
   });
 
   it('an ARM failure is reported with a hint and retried after Retry-After', async () => {
-    arm.failures.push(new ArmError({ kind: 'unauthorized', statusCode: 403, code: 'AuthorizationFailed', message: 'no read', identityIds: [], retryAfterMs: 5000 }));
+    arm.failures.push(
+      new ArmError({
+        kind: 'unauthorized',
+        statusCode: 403,
+        code: 'AuthorizationFailed',
+        message: 'no read',
+        identityIds: [],
+        retryAfterMs: 5000,
+      }),
+    );
     const a = applier();
     await run(a, [plan(need('reader', { confirm: [ref('web')] }))]);
-    expect(writer.statuses).toEqual([{ ref: ref('web'), update: expect.objectContaining({ status: 'Created', reason: 'AuthorizationFailed', message: expect.stringContaining('Managed Identity Contributor') }) }]);
+    expect(writer.statuses).toEqual([
+      {
+        ref: ref('web'),
+        update: expect.objectContaining({
+          status: 'Created',
+          reason: 'AuthorizationFailed',
+          message: expect.stringContaining('Managed Identity Contributor'),
+        }),
+      },
+    ]);
     await clock.advance(4000);
     expect(await run(a, [plan(need('reader', { confirm: [ref('web')] }))])).toBe(0);
     await clock.advance(1000);

@@ -82,7 +82,11 @@ export class FederatedApplier {
   }
 
   /** Dispatches every identity with something to do; `drift`: every identity, to re-check its credentials. */
-  async apply(plans: readonly FederatedIdentityPlan[], lookup: AssignedLookup, drift = false): Promise<number> {
+  async apply(
+    plans: readonly FederatedIdentityPlan[],
+    lookup: AssignedLookup,
+    drift = false,
+  ): Promise<number> {
     let dispatched = 0;
     for (const plan of await this.withLedgered(plans)) {
       const id = plan.identityId;
@@ -95,7 +99,7 @@ export class FederatedApplier {
         .catch((err: unknown) => {
           this.deps.logger.error({ identity: id, err }, 'federated credential operation crashed');
           this.schedule(id, { result: 'failed' });
-        })
+        });
       this.work.track(id, task);
     }
     return dispatched;
@@ -108,18 +112,32 @@ export class FederatedApplier {
     for (const id of await this.deps.ledger.identities()) {
       const parsed = parseUserAssignedIdentityId(id);
       if (known.has(id) || !parsed) continue;
-      extra.push({ identityId: id, coordinates: { subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup, name: parsed.name }, subjects: [] });
+      extra.push({
+        identityId: id,
+        coordinates: {
+          subscriptionId: parsed.subscriptionId,
+          resourceGroup: parsed.resourceGroup,
+          name: parsed.name,
+        },
+        subjects: [],
+      });
     }
     return [...plans, ...extra];
   }
 
   private async hasWork(plan: FederatedIdentityPlan): Promise<boolean> {
     // Created assignments wait for a confirmation even when the credential is known to be in place.
-    const waiting = plan.subjects.some((s) => s.confirm.length > 0 || (s.switching.length > 0 && !this.readyKeys.has(federatedKey(plan.identityId, s.subject))));
+    const waiting = plan.subjects.some(
+      (s) =>
+        s.confirm.length > 0 ||
+        (s.switching.length > 0 && !this.readyKeys.has(federatedKey(plan.identityId, s.subject))),
+    );
     if (waiting) return true;
     const issuer = this.deps.settings.issuer;
     if (!issuer) return false;
-    const expected = new Set(plan.subjects.map((s) => federatedCredentialName(issuer, s.namespace, s.serviceAccount)));
+    const expected = new Set(
+      plan.subjects.map((s) => federatedCredentialName(issuer, s.namespace, s.serviceAccount)),
+    );
     return [...(await this.deps.ledger.get(plan.identityId))].some((name) => !expected.has(name));
   }
 
@@ -132,26 +150,42 @@ export class FederatedApplier {
     try {
       const listed = await this.deps.port.list(plan.coordinates);
       const ledgered = await this.deps.ledger.get(plan.identityId);
-      const decision = decideCredentials({ plan, listed, ledger: ledgered, issuer, manage: this.deps.settings.manage });
+      const decision = decideCredentials({
+        plan,
+        listed,
+        ledger: ledgered,
+        issuer,
+        manage: this.deps.settings.manage,
+      });
       await this.cleanUp(plan, decision, ledgered);
       await this.create(plan, decision);
       return await this.conclude(plan, decision, lookup, issuer);
     } catch (err) {
       const classified = err instanceof ArmError ? err.classified : classifyArmError(err);
-      this.deps.logger.warn({ identity: plan.identityId, kind: classified.kind, code: classified.code, err }, 'federated credentials could not be read or written; MIC retries');
+      this.deps.logger.warn(
+        { identity: plan.identityId, kind: classified.kind, code: classified.code, err },
+        'federated credentials could not be read or written; MIC retries',
+      );
       await this.reportAll(plan, lookup, armWaitReason(plan, classified));
       return { result: 'failed', retryAfterMs: classified.retryAfterMs };
     }
   }
 
   /** Ledgered credentials nobody needs go first (freeing slots); names already gone leave the ledger. */
-  private async cleanUp(plan: FederatedIdentityPlan, decision: Decision, ledgered: ReadonlySet<string>): Promise<void> {
+  private async cleanUp(
+    plan: FederatedIdentityPlan,
+    decision: Decision,
+    ledgered: ReadonlySet<string>,
+  ): Promise<void> {
     const names = new Set(ledgered);
     for (const name of decision.prune) names.delete(name);
     for (const name of decision.remove) {
       await this.deps.port.remove(plan.coordinates, name);
       names.delete(name);
-      this.deps.logger.info({ identity: plan.identityId, credential: name }, 'federated credential MIC created is no longer needed: deleted');
+      this.deps.logger.info(
+        { identity: plan.identityId, credential: name },
+        'federated credential MIC created is no longer needed: deleted',
+      );
     }
     if (names.size !== ledgered.size) await this.deps.ledger.set(plan.identityId, [...names]);
   }
@@ -165,12 +199,20 @@ export class FederatedApplier {
       await this.deps.port.put(plan.coordinates, credential);
       const key = federatedKey(plan.identityId, credential.subject);
       this.settling.set(key, this.deps.clock.now() + this.deps.settings.settleMs);
-      this.deps.logger.info({ identity: plan.identityId, credential: credential.name, subject: credential.subject }, 'federated credential created');
+      this.deps.logger.info(
+        { identity: plan.identityId, credential: credential.name, subject: credential.subject },
+        'federated credential created',
+      );
     }
   }
 
   /** Records what is in place, marks waiting assignments Assigned, or says why they wait. */
-  private async conclude(plan: FederatedIdentityPlan, decision: Decision, lookup: AssignedLookup, issuer: string): Promise<RunResult> {
+  private async conclude(
+    plan: FederatedIdentityPlan,
+    decision: Decision,
+    lookup: AssignedLookup,
+    issuer: string,
+  ): Promise<RunResult> {
     const before = this.readyKeys.size;
     const now = this.deps.clock.now();
     let waiting = false;
@@ -188,26 +230,45 @@ export class FederatedApplier {
       this.readyKeys.delete(key);
       const why = subjectWaitReason(plan, subject, issuer, decision.count);
       if (why) {
-        await this.report([...subject.need.confirm, ...subject.need.switching], lookup, why, subject.need.switching);
+        await this.report(
+          [...subject.need.confirm, ...subject.need.switching],
+          lookup,
+          why,
+          subject.need.switching,
+        );
         waiting = true;
       } else settling = Math.max(settling, (settlesAt ?? now) - now);
     }
-    if (this.readyKeys.size > before) this.deps.wake(`federated credentials of ${plan.coordinates.name} in place`);
+    if (this.readyKeys.size > before)
+      this.deps.wake(`federated credentials of ${plan.coordinates.name} in place`);
     if (waiting) return { result: 'waiting' };
     return settling > 0 ? { result: 'waiting', retryAfterMs: settling } : { result: 'done' };
   }
 
-  private async confirm(plan: FederatedIdentityPlan, subject: SubjectDecision, lookup: AssignedLookup): Promise<void> {
+  private async confirm(
+    plan: FederatedIdentityPlan,
+    subject: SubjectDecision,
+    lookup: AssignedLookup,
+  ): Promise<void> {
     for (const ref of subject.need.confirm) {
       const obj = lookup(ref);
       if (!obj) continue;
       this.reported.delete(refKey(ref));
       await this.deps.writer.setStatus(ref, { status: 'Assigned' });
-      this.deps.events.emit(obj, 'Normal', 'IdentityAssigned', `federated identity credential ${subject.name} of ${plan.coordinates.name} trusts ${subject.need.subject} (no VM changed)`);
+      this.deps.events.emit(
+        obj,
+        'Normal',
+        'IdentityAssigned',
+        `federated identity credential ${subject.name} of ${plan.coordinates.name} trusts ${subject.need.subject} (no VM changed)`,
+      );
     }
   }
 
-  private async reportAll(plan: FederatedIdentityPlan, lookup: AssignedLookup, why: WaitReason): Promise<void> {
+  private async reportAll(
+    plan: FederatedIdentityPlan,
+    lookup: AssignedLookup,
+    why: WaitReason,
+  ): Promise<void> {
     const switching = plan.subjects.flatMap((s) => s.switching);
     await this.report([...plan.subjects.flatMap((s) => s.confirm), ...switching], lookup, why, switching);
   }
@@ -216,7 +277,12 @@ export class FederatedApplier {
    * Waiting assignments get status.reason/message (Created) and one Warning Event per new reason. Objects
    * still serving from the VM while they switch keep their status: they only get the Event.
    */
-  private async report(refs: readonly ObjectRef[], lookup: AssignedLookup, why: WaitReason, statusKept: readonly ObjectRef[] = []): Promise<void> {
+  private async report(
+    refs: readonly ObjectRef[],
+    lookup: AssignedLookup,
+    why: WaitReason,
+    statusKept: readonly ObjectRef[] = [],
+  ): Promise<void> {
     const kept = new Set(statusKept.map(refKey));
     for (const ref of refs) {
       const obj = lookup(ref);
@@ -225,7 +291,11 @@ export class FederatedApplier {
       if (!obj || this.reported.get(key) === said) continue;
       this.reported.set(key, said);
       if (!kept.has(key) && (obj.status?.reason !== why.reason || obj.status?.message !== why.message)) {
-        await this.deps.writer.setStatus(objectRef(obj), { status: 'Created', reason: why.reason, message: why.message });
+        await this.deps.writer.setStatus(objectRef(obj), {
+          status: 'Created',
+          reason: why.reason,
+          message: why.message,
+        });
       }
       this.deps.events.emit(obj, 'Warning', why.reason, why.message);
     }
@@ -244,7 +314,11 @@ export class FederatedApplier {
     }
     const n = this.failures.get(id) ?? 0;
     this.failures.set(id, n + 1);
-    const backoff = backoffDelay(n, { initialMs: this.deps.retryBaseMs, maxMs: this.deps.retryMaxMs ?? DEFAULT_RETRY_MAX_MS, jitter: 0 });
+    const backoff = backoffDelay(n, {
+      initialMs: this.deps.retryBaseMs,
+      maxMs: this.deps.retryMaxMs ?? DEFAULT_RETRY_MAX_MS,
+      jitter: 0,
+    });
     const delay = Math.max(backoff, run.retryAfterMs ?? 0);
     this.work.later(id, delay, `federated identity ${id} due`);
   }

@@ -19,7 +19,7 @@ describe('federatedCredentialName', () => {
     expect(names.size).toBe(4);
   });
 
-  it('follows Azure\'s name rules for any ServiceAccount name, however long', () => {
+  it("follows Azure's name rules for any ServiceAccount name, however long", () => {
     expect(federatedCredentialName('https://a/', 'ns', 'my.service.account')).toMatch(AZURE_NAME);
     expect(federatedCredentialName('https://a/', 'n'.repeat(63), 's'.repeat(253))).toMatch(AZURE_NAME);
   });

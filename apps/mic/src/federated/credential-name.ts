@@ -7,6 +7,9 @@ const MAX_READABLE = 96;
 
 export function federatedCredentialName(issuer: string, namespace: string, serviceAccount: string): string {
   const readable = `${namespace}-${serviceAccount}`.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, MAX_READABLE);
-  const hash = createHash('sha256').update(`${issuer}\n${namespace}\n${serviceAccount}`).digest('hex').slice(0, 10);
+  const hash = createHash('sha256')
+    .update(`${issuer}\n${namespace}\n${serviceAccount}`)
+    .digest('hex')
+    .slice(0, 10);
   return `podid-${readable}-${hash}`;
 }

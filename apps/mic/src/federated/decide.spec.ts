@@ -7,11 +7,23 @@ const ISSUER = 'https://oidc.example/cluster';
 const AUD = ['api://AzureADTokenExchange'];
 
 function need(namespace: string, serviceAccount: string, ownNamespace = true): FederatedSubjectNeed {
-  return { subject: `system:serviceaccount:${namespace}:${serviceAccount}`, namespace, serviceAccount, ownNamespace, confirm: [], switching: [] };
+  return {
+    subject: `system:serviceaccount:${namespace}:${serviceAccount}`,
+    namespace,
+    serviceAccount,
+    ownNamespace,
+    confirm: [],
+    switching: [],
+  };
 }
 
 function plan(...subjects: FederatedSubjectNeed[]): FederatedIdentityPlan {
-  return { identityId: '/subscriptions/s/resourcegroups/ids/providers/microsoft.managedidentity/userassignedidentities/id1', coordinates: { subscriptionId: 's', resourceGroup: 'ids', name: 'id1' }, subjects };
+  return {
+    identityId:
+      '/subscriptions/s/resourcegroups/ids/providers/microsoft.managedidentity/userassignedidentities/id1',
+    coordinates: { subscriptionId: 's', resourceGroup: 'ids', name: 'id1' },
+    subjects,
+  };
 }
 
 function fic(name: string, namespace: string, serviceAccount: string, issuer = ISSUER): FederatedCredential {
@@ -32,26 +44,47 @@ describe('decideCredentials', () => {
   it('does not count a credential of another issuer or another audience', () => {
     const otherIssuer = fic('a', 'app', 'reader', 'https://other/');
     const otherAudience = { ...fic('b', 'app', 'reader'), audiences: ['api://Something'] };
-    const d = decide({ plan: plan(need('app', 'reader')), listed: [otherIssuer, otherAudience], manage: false });
+    const d = decide({
+      plan: plan(need('app', 'reader')),
+      listed: [otherIssuer, otherAudience],
+      manage: false,
+    });
     expect(d.subjects[0]?.state).toBe('missing');
   });
 
   it('management on: creates what is missing, named for the namespace and ServiceAccount', () => {
-    const d = decide({ plan: plan(need('app', 'reader'), need('app', 'writer')), listed: [fic('x', 'app', 'reader')] });
+    const d = decide({
+      plan: plan(need('app', 'reader'), need('app', 'writer')),
+      listed: [fic('x', 'app', 'reader')],
+    });
     expect(d.subjects.map((s) => s.state)).toEqual(['present', 'create']);
-    expect(d.create).toEqual([{ name: federatedCredentialName(ISSUER, 'app', 'writer'), issuer: ISSUER, subject: 'system:serviceaccount:app:writer', audiences: AUD }]);
+    expect(d.create).toEqual([
+      {
+        name: federatedCredentialName(ISSUER, 'app', 'writer'),
+        issuer: ISSUER,
+        subject: 'system:serviceaccount:app:writer',
+        audiences: AUD,
+      },
+    ]);
     expect(d.count).toBe(2);
   });
 
   it('management off: only says what is missing (with the name MIC would use)', () => {
     const d = decide({ plan: plan(need('app', 'reader')), manage: false });
-    expect(d.subjects).toEqual([expect.objectContaining({ state: 'missing', name: federatedCredentialName(ISSUER, 'app', 'reader') })]);
+    expect(d.subjects).toEqual([
+      expect.objectContaining({ state: 'missing', name: federatedCredentialName(ISSUER, 'app', 'reader') }),
+    ]);
     expect(d.create).toEqual([]);
   });
 
   it('never creates one for a ServiceAccount of another namespace than the identity, but accepts one that exists', () => {
-    expect(decide({ plan: plan(need('other', 'reader', false)) }).subjects[0]?.state).toBe('outside-namespace');
-    expect(decide({ plan: plan(need('other', 'reader', false)), listed: [fic('by-hand', 'other', 'reader')] }).subjects[0]?.state).toBe('present');
+    expect(decide({ plan: plan(need('other', 'reader', false)) }).subjects[0]?.state).toBe(
+      'outside-namespace',
+    );
+    expect(
+      decide({ plan: plan(need('other', 'reader', false)), listed: [fic('by-hand', 'other', 'reader')] })
+        .subjects[0]?.state,
+    ).toBe('present');
   });
 
   it('stays within the limit of 20, counting credentials MIC did not create', () => {
@@ -66,7 +99,11 @@ describe('decideCredentials', () => {
     const foreign = fic('foreign', 'app', 'gone');
     const kept = fic('kept', 'app', 'reader');
     const full = Array.from({ length: 17 }, (_, i) => fic(`f${i}`, 'elsewhere', `s${i}`));
-    const d = decide({ plan: plan(need('app', 'reader'), need('app', 'new')), listed: [mine, foreign, kept, ...full], ledger: new Set(['mine', 'kept', 'vanished']) });
+    const d = decide({
+      plan: plan(need('app', 'reader'), need('app', 'new')),
+      listed: [mine, foreign, kept, ...full],
+      ledger: new Set(['mine', 'kept', 'vanished']),
+    });
     expect(d.remove).toEqual(['mine']);
     expect(d.prune).toEqual(['vanished']);
     expect(d.subjects.map((s) => s.state)).toEqual(['present', 'create']);
@@ -74,7 +111,11 @@ describe('decideCredentials', () => {
   });
 
   it('an identity nobody needs any more: every ledgered credential goes, nothing else', () => {
-    const d = decide({ plan: plan(), listed: [fic('mine', 'app', 'a'), fic('theirs', 'app', 'b')], ledger: new Set(['mine']) });
+    const d = decide({
+      plan: plan(),
+      listed: [fic('mine', 'app', 'a'), fic('theirs', 'app', 'b')],
+      ledger: new Set(['mine']),
+    });
     expect(d).toMatchObject({ subjects: [], create: [], remove: ['mine'], prune: [] });
   });
 });

@@ -24,7 +24,12 @@ function createCommand(plan: FederatedIdentityPlan, decision: SubjectDecision, i
 }
 
 /** Why a subject's assignments stay Created, or undefined when its credential is (being) put in place. */
-export function subjectWaitReason(plan: FederatedIdentityPlan, decision: SubjectDecision, issuer: string, count: number): WaitReason | undefined {
+export function subjectWaitReason(
+  plan: FederatedIdentityPlan,
+  decision: SubjectDecision,
+  issuer: string,
+  count: number,
+): WaitReason | undefined {
   const id = identityName(plan);
   const subject = decision.need.subject;
   switch (decision.state) {
@@ -50,7 +55,8 @@ export function subjectWaitReason(plan: FederatedIdentityPlan, decision: Subject
 
 export const ISSUER_UNSET: WaitReason = {
   reason: 'FederatedIssuerUnset',
-  message: "MIC has no --oidc-issuer-url, so it cannot check or create federated credentials; set it to the cluster's ServiceAccount issuer (AKS: az aks show --query oidcIssuerProfile.issuerUrl)",
+  message:
+    "MIC has no --oidc-issuer-url, so it cannot check or create federated credentials; set it to the cluster's ServiceAccount issuer (AKS: az aks show --query oidcIssuerProfile.issuerUrl)",
 };
 
 const HINTS: Partial<Record<ClassifiedArmError['kind'], string>> = {
@@ -58,7 +64,7 @@ const HINTS: Partial<Record<ClassifiedArmError['kind'], string>> = {
     "MIC's identity may not read or write federated credentials: grant it 'Managed Identity Contributor' on the identity (or 'Reader' with --manage-federated-credentials=false)",
   'resource-not-found': 'the user-assigned identity was not found: check the AzureIdentity resourceID',
   throttled: 'ARM is throttling requests; MIC waits for Retry-After and tries again',
-  conflict: 'another write to this identity\'s credentials was in progress; MIC retries',
+  conflict: "another write to this identity's credentials was in progress; MIC retries",
   transient: 'ARM did not answer or failed temporarily; MIC retries',
 };
 

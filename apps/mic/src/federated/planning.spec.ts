@@ -33,7 +33,10 @@ function world(parts: Partial<Snapshot> & { identity?: AzureIdentity; ready?: st
 /** What MIC wrote for the given snapshot, as the apiserver returns it with `status`. */
 function written(s: Snapshot, status: 'Created' | 'Assigned'): AzureAssignedIdentity[] {
   const plan = planSync(s);
-  return [...plan.creates.map((c) => stored(c.object, status)), ...plan.updates.map((u) => stored(u.object, status))];
+  return [
+    ...plan.creates.map((c) => stored(c.object, status)),
+    ...plan.updates.map((u) => stored(u.object, status)),
+  ];
 }
 
 describe('planSync with federated identities (docs/adr/0010)', () => {
@@ -50,7 +53,16 @@ describe('planSync with federated identities (docs/adr/0010)', () => {
       {
         identityId: uai('id1'),
         coordinates: { subscriptionId: 'sub1', resourceGroup: 'ids', name: 'id1' },
-        subjects: [{ subject: SUBJECT, namespace: 'app', serviceAccount: 'reader', ownNamespace: true, confirm: [{ namespace: 'app', name: 'web-app-id1' }], switching: [] }],
+        subjects: [
+          {
+            subject: SUBJECT,
+            namespace: 'app',
+            serviceAccount: 'reader',
+            ownNamespace: true,
+            confirm: [{ namespace: 'app', name: 'web-app-id1' }],
+            switching: [],
+          },
+        ],
       },
     ]);
   });
@@ -62,7 +74,9 @@ describe('planSync with federated identities (docs/adr/0010)', () => {
   });
 
   it('a pod without serviceAccountName needs the "default" ServiceAccount; a pod of another namespace is not own-namespace', () => {
-    const plan = planSync(world({ pods: [{ ...reader('a'), serviceAccount: undefined }, reader('b', 'other')] }));
+    const plan = planSync(
+      world({ pods: [{ ...reader('a'), serviceAccount: undefined }, reader('b', 'other')] }),
+    );
     expect(plan.federated[0]?.subjects.map((s) => [s.subject, s.ownNamespace])).toEqual([
       ['system:serviceaccount:app:default', true],
       ['system:serviceaccount:other:reader', false],
@@ -70,15 +84,19 @@ describe('planSync with federated identities (docs/adr/0010)', () => {
   });
 
   it('follows --default-identity-backend for identities without spec.backend; spec.backend VM overrides it', () => {
-    const byDefault = planSync(world({ identity: federatedIdentity(), settings: { ...SETTINGS, defaultBackend: 'Federated' } }));
+    const byDefault = planSync(
+      world({ identity: federatedIdentity(), settings: { ...SETTINGS, defaultBackend: 'Federated' } }),
+    );
     expect(byDefault.federated).toHaveLength(1);
     expect(byDefault.targets).toEqual([]);
-    const explicit = planSync(world({ identity: federatedIdentity('VM'), settings: { ...SETTINGS, defaultBackend: 'Federated' } }));
+    const explicit = planSync(
+      world({ identity: federatedIdentity('VM'), settings: { ...SETTINGS, defaultBackend: 'Federated' } }),
+    );
     expect(explicit.federated).toEqual([]);
     expect(explicit.targets.map((t) => t.target.key)).toEqual(['vmss:sub1/rg1/pool']);
   });
 
-  it('nothing to do once Assigned; a deleted pod\'s object goes without ARM work and the identity is listed for clean-up', () => {
+  it("nothing to do once Assigned; a deleted pod's object goes without ARM work and the identity is listed for clean-up", () => {
     const assigned = written(world({ ready: [federatedKey(uai('id1'), SUBJECT)] }), 'Assigned');
     const steady = planSync(world({ assigned }));
     expect(steady).toMatchObject({ creates: [], updates: [], deletes: [], targets: [] });
@@ -97,16 +115,31 @@ describe('planSync with federated identities (docs/adr/0010)', () => {
       expect(plan.updates).toEqual([]);
       expect(plan.deletes).toEqual([]);
       expect(plan.targets).toEqual([]); // needed, nothing released, nothing to confirm: no ARM work
-      expect(plan.federated[0]?.subjects[0]).toMatchObject({ confirm: [], switching: [{ namespace: 'app', name: 'web-app-id1' }] });
+      expect(plan.federated[0]?.subjects[0]).toMatchObject({
+        confirm: [],
+        switching: [{ namespace: 'app', name: 'web-app-id1' }],
+      });
     });
 
     it('then replaces it by the federated one, still Assigned, and releases the identity from the VM', () => {
-      const plan = planSync(world({ identity: federatedIdentity('Federated', '2'), assigned: onVm, ready: [federatedKey(uai('id1'), SUBJECT)] }));
+      const plan = planSync(
+        world({
+          identity: federatedIdentity('Federated', '2'),
+          assigned: onVm,
+          ready: [federatedKey(uai('id1'), SUBJECT)],
+        }),
+      );
       expect(plan.updates).toHaveLength(1);
       const updated = plan.updates[0]?.object;
       expect(updated?.status?.status).toBe('Assigned');
       expect(updated?.metadata?.annotations).toEqual({ [IDENTITY_BACKEND_ANNOTATION]: 'Federated' });
-      expect(plan.targets).toEqual([expect.objectContaining({ target: expect.objectContaining({ key: 'vmss:sub1/rg1/pool' }), needed: [], releasable: [uai('id1')] })]);
+      expect(plan.targets).toEqual([
+        expect.objectContaining({
+          target: expect.objectContaining({ key: 'vmss:sub1/rg1/pool' }),
+          needed: [],
+          releasable: [uai('id1')],
+        }),
+      ]);
     });
 
     it('and back: federated → VM turns Created until ARM confirms, drops the federated annotation and lists the identity for clean-up', () => {
@@ -115,7 +148,10 @@ describe('planSync with federated identities (docs/adr/0010)', () => {
       const updated = plan.updates[0]?.object;
       expect(updated?.status?.status).toBe('Created');
       expect(updated?.metadata?.annotations).toEqual({ [TARGET_ANNOTATION]: 'vmss:sub1/rg1/pool' });
-      expect(plan.targets[0]).toMatchObject({ needed: [uai('id1')], confirm: [{ ref: { name: 'web-app-id1' } }] });
+      expect(plan.targets[0]).toMatchObject({
+        needed: [uai('id1')],
+        confirm: [{ ref: { name: 'web-app-id1' } }],
+      });
       expect(plan.federated).toEqual([expect.objectContaining({ identityId: uai('id1'), subjects: [] })]);
     });
   });

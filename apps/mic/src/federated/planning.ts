@@ -15,25 +15,47 @@ export function isFederatedDesired(d: DesiredAssignment): boolean {
 
 export function federatedNeed(d: DesiredAssignment): FederatedNeed | undefined {
   if (!isFederatedDesired(d) || !d.resourceId) return undefined;
-  return { resourceId: d.resourceId, identityNamespace: d.identity.metadata?.namespace ?? '', podNamespace: d.pod.namespace, serviceAccount: d.serviceAccount };
+  return {
+    resourceId: d.resourceId,
+    identityNamespace: d.identity.metadata?.namespace ?? '',
+    podNamespace: d.pod.namespace,
+    serviceAccount: d.serviceAccount,
+  };
 }
 
 /** The credential this federated assignment needs is known to be in place. */
 export function federatedReady(snapshot: Snapshot, d: DesiredAssignment): boolean {
   if (!isFederatedDesired(d) || !d.resourceId) return false;
-  return snapshot.federatedReady?.has(federatedKey(d.resourceId, serviceAccountSubject(d.pod.namespace, d.serviceAccount))) ?? false;
+  return (
+    snapshot.federatedReady?.has(
+      federatedKey(d.resourceId, serviceAccountSubject(d.pod.namespace, d.serviceAccount)),
+    ) ?? false
+  );
 }
 
 /**
  * A VM-backed, Assigned object whose identity is now federated keeps serving from the VM until the
  * credential is in place; only then is it replaced (still Assigned) and the VM identity released.
  */
-export function waitsForFederation(snapshot: Snapshot, obj: AzureAssignedIdentity, d: DesiredAssignment): boolean {
-  return isFederatedDesired(d) && !isFederated(obj) && effectiveStatus(obj) === 'Assigned' && !federatedReady(snapshot, d);
+export function waitsForFederation(
+  snapshot: Snapshot,
+  obj: AzureAssignedIdentity,
+  d: DesiredAssignment,
+): boolean {
+  return (
+    isFederatedDesired(d) &&
+    !isFederated(obj) &&
+    effectiveStatus(obj) === 'Assigned' &&
+    !federatedReady(snapshot, d)
+  );
 }
 
 /** An existing federated object may stay Assigned through an update: same identity (same pod, so same ServiceAccount). */
-export function federatedStaysAssigned(snapshot: Snapshot, obj: AzureAssignedIdentity, d: DesiredAssignment): boolean {
+export function federatedStaysAssigned(
+  snapshot: Snapshot,
+  obj: AzureAssignedIdentity,
+  d: DesiredAssignment,
+): boolean {
   if (!isFederatedDesired(d)) return false;
   if (federatedReady(snapshot, d)) return true;
   return isFederated(obj) && effectiveStatus(obj) === 'Assigned' && existingIdentityId(obj) === d.resourceId;

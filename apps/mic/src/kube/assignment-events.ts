@@ -13,20 +13,46 @@ export class RecorderAssignmentEvents implements AssignmentEvents {
     const identity = spec.azureIdentityRef?.metadata ?? {};
     const identityName = `identity ${identity.namespace ?? ''}/${identity.name ?? ''}`;
     if (binding.name) {
-      const ref = { kind: 'AzureIdentityBinding', apiVersion: 'aadpodidentity.k8s.io/v1', name: binding.name, namespace: binding.namespace, uid: binding.uid };
-      this.recorder.event(ref, severity, reason, `${message} (pod ${spec.podNamespace}/${spec.pod}, ${identityName})`);
+      const ref = {
+        kind: 'AzureIdentityBinding',
+        apiVersion: 'aadpodidentity.k8s.io/v1',
+        name: binding.name,
+        namespace: binding.namespace,
+        uid: binding.uid,
+      };
+      this.recorder.event(
+        ref,
+        severity,
+        reason,
+        `${message} (pod ${spec.podNamespace}/${spec.pod}, ${identityName})`,
+      );
     }
     if (spec.pod) {
-      this.recorder.event({ kind: 'Pod', apiVersion: 'v1', name: spec.pod, namespace: spec.podNamespace }, severity, reason, `${message} (${identityName})`);
+      this.recorder.event(
+        { kind: 'Pod', apiVersion: 'v1', name: spec.pod, namespace: spec.podNamespace },
+        severity,
+        reason,
+        `${message} (${identityName})`,
+      );
     }
   }
 
   warn(warning: PlanWarning): void {
     const reason = warning.reason.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase());
     if (warning.binding) {
-      this.recorder.event({ kind: 'AzureIdentityBinding', apiVersion: 'aadpodidentity.k8s.io/v1', ...warning.binding }, 'Warning', reason, warning.message);
+      this.recorder.event(
+        { kind: 'AzureIdentityBinding', apiVersion: 'aadpodidentity.k8s.io/v1', ...warning.binding },
+        'Warning',
+        reason,
+        warning.message,
+      );
     } else if (warning.pod) {
-      this.recorder.event({ kind: 'Pod', apiVersion: 'v1', ...warning.pod }, 'Warning', reason, warning.message);
+      this.recorder.event(
+        { kind: 'Pod', apiVersion: 'v1', ...warning.pod },
+        'Warning',
+        reason,
+        warning.message,
+      );
     }
   }
 }

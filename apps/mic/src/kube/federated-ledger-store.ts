@@ -32,7 +32,10 @@ export function ledgerKey(identityId: string): string {
 function parse(data: Record<string, string> | undefined): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const value of Object.values(data ?? {})) {
-    const [id, ...names] = value.split('\n').map((s) => s.trim()).filter((s) => s !== '');
+    const [id, ...names] = value
+      .split('\n')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     if (id) out.set(id, new Set(names));
   }
   return out;

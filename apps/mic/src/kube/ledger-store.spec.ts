@@ -2,7 +2,13 @@ import { KubeApiError, type KubeHttp, type KubeRequest } from '@pod-identity/kub
 import type { TargetRef } from '../plan/model';
 import { ConfigMapLedgerStore } from './ledger-store';
 
-const target: TargetRef = { kind: 'vmss', subscriptionId: 's', resourceGroup: 'rg', name: 'pool', key: 'vmss:s/rg/pool' };
+const target: TargetRef = {
+  kind: 'vmss',
+  subscriptionId: 's',
+  resourceGroup: 'rg',
+  name: 'pool',
+  key: 'vmss:s/rg/pool',
+};
 
 /** An in-memory ConfigMap endpoint: enough of the apiserver for the store (pure logic under test). */
 function fakeHttp() {
@@ -13,11 +19,15 @@ function fakeHttp() {
     if (method === 'PUT' && !stored) throw new KubeApiError(404, 'NotFound', 'not found');
     if (method === 'PUT' && rv !== String(stored?.rv)) throw new KubeApiError(409, 'Conflict', 'stale');
   };
-  const answer = (): unknown => ({ metadata: { resourceVersion: String(stored?.rv) }, data: { identities: stored?.identities } });
+  const answer = (): unknown => ({
+    metadata: { resourceVersion: String(stored?.rv) },
+    data: { identities: stored?.identities },
+  });
   const http = {
     async request<T>(req: KubeRequest): Promise<T> {
       calls.push(req.method);
-      const body = req.body as { metadata?: { resourceVersion?: string }; data?: { identities?: string } } | undefined;
+      const body = req.body as
+        { metadata?: { resourceVersion?: string }; data?: { identities?: string } } | undefined;
       if (req.method === 'GET') {
         if (!stored) throw new KubeApiError(404, 'NotFound', 'not found');
         return answer() as T;
@@ -27,7 +37,12 @@ function fakeHttp() {
       return answer() as T;
     },
   };
-  return { http: http as unknown as KubeHttp, calls, drop: () => (stored = undefined), bump: () => stored && stored.rv++ };
+  return {
+    http: http as unknown as KubeHttp,
+    calls,
+    drop: () => (stored = undefined),
+    bump: () => stored && stored.rv++,
+  };
 }
 
 describe('ConfigMapLedgerStore', () => {

@@ -14,7 +14,13 @@ export const LEDGER_LABEL = 'pod-identity.azure.com/mic-ledger';
 interface ConfigMap {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   data?: Record<string, string>;
 }
 
@@ -23,7 +29,12 @@ export function ledgerName(prefix: string, target: TargetRef): string {
 }
 
 function parseIds(text: string | undefined): Set<string> {
-  return new Set((text ?? '').split('\n').map((s) => s.trim()).filter((s) => s !== ''));
+  return new Set(
+    (text ?? '')
+      .split('\n')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  );
 }
 
 export class ConfigMapLedgerStore implements LedgerStore {

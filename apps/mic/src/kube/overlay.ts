@@ -23,7 +23,11 @@ export class WriteOverlay {
   constructor(private readonly clock: Clock) {}
 
   written(obj: AzureAssignedIdentity): void {
-    this.entries.set(key(obj.metadata?.namespace, obj.metadata?.name), { obj, rv: obj.metadata?.resourceVersion, at: this.clock.now() });
+    this.entries.set(key(obj.metadata?.namespace, obj.metadata?.name), {
+      obj,
+      rv: obj.metadata?.resourceVersion,
+      at: this.clock.now(),
+    });
   }
 
   deleted(ns: string, name: string, rv?: string): void {
@@ -55,7 +59,8 @@ export class WriteOverlay {
 
   private caughtUp(cached: AzureAssignedIdentity, e: Entry, now: number): boolean {
     if (now - e.at > TTL_MS) return true;
-    if (!e.obj) return cached.metadata?.resourceVersion !== e.rv && rvAtLeast(cached.metadata?.resourceVersion, e.rv);
+    if (!e.obj)
+      return cached.metadata?.resourceVersion !== e.rv && rvAtLeast(cached.metadata?.resourceVersion, e.rv);
     return rvAtLeast(cached.metadata?.resourceVersion, e.rv);
   }
 }

@@ -19,7 +19,10 @@ function baseMeta(meta: V1ObjectMeta | undefined): V1ObjectMeta {
 export function slimPod(pod: V1Pod): V1Pod {
   const selector = pod.metadata?.labels?.[BINDING_LABEL];
   return {
-    metadata: { ...baseMeta(pod.metadata), labels: selector === undefined ? {} : { [BINDING_LABEL]: selector } },
+    metadata: {
+      ...baseMeta(pod.metadata),
+      labels: selector === undefined ? {} : { [BINDING_LABEL]: selector },
+    },
     spec: { nodeName: pod.spec?.nodeName, serviceAccountName: pod.spec?.serviceAccountName, containers: [] },
     status: { phase: pod.status?.phase },
   };

@@ -2,7 +2,14 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { podChangeMatters, toNodeInfo, toPodInfo } from './world';
 
 const pod = (over: { node?: string; label?: string; phase?: string; other?: string }): V1Pod => ({
-  metadata: { name: 'p', namespace: 'n', labels: { ...(over.label ? { aadpodidbinding: over.label } : {}), ...(over.other ? { x: over.other } : {}) } },
+  metadata: {
+    name: 'p',
+    namespace: 'n',
+    labels: {
+      ...(over.label ? { aadpodidbinding: over.label } : {}),
+      ...(over.other ? { x: over.other } : {}),
+    },
+  },
   spec: { nodeName: over.node, containers: [] },
   status: { phase: over.phase },
 });
@@ -18,7 +25,16 @@ describe('world helpers', () => {
   });
 
   it('converts pods and nodes', () => {
-    expect(toPodInfo(pod({ node: 'a', label: 's', phase: 'Running' }))).toEqual({ name: 'p', namespace: 'n', nodeName: 'a', phase: 'Running', labels: { aadpodidbinding: 's' } });
-    expect(toNodeInfo({ metadata: { name: 'n' }, spec: { providerID: 'azure:///x' } })).toEqual({ name: 'n', providerID: 'azure:///x' });
+    expect(toPodInfo(pod({ node: 'a', label: 's', phase: 'Running' }))).toEqual({
+      name: 'p',
+      namespace: 'n',
+      nodeName: 'a',
+      phase: 'Running',
+      labels: { aadpodidbinding: 's' },
+    });
+    expect(toNodeInfo({ metadata: { name: 'n' }, spec: { providerID: 'azure:///x' } })).toEqual({
+      name: 'n',
+      providerID: 'azure:///x',
+    });
   });
 });

@@ -3,7 +3,14 @@
 // snapshots for the planner.
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { BINDING_LABEL, type AzureAssignedIdentity } from '@pod-identity/crd-types';
-import { crdInformer, nodeInformer, podInformer, type Informer, type InformerLogger, type KubeHttp } from '@pod-identity/kube';
+import {
+  crdInformer,
+  nodeInformer,
+  podInformer,
+  type Informer,
+  type InformerLogger,
+  type KubeHttp,
+} from '@pod-identity/kube';
 import type { Clock } from '@pod-identity/platform';
 import type { ClusterSnapshot, NodeInfo, PlannerSettings, PodInfo } from '../plan/model';
 import { WriteOverlay } from './overlay';
@@ -55,11 +62,28 @@ export class World {
     const { http, logger, onDirty } = options;
     this.overlay = new WriteOverlay(options.clock);
     // Caches keep only what MIC reads (./slim): memory follows MIC's needs, not the cluster's objects.
-    this.pods = podInformer(http, { labelSelector: BINDING_LABEL, logger, clock: options.clock, trim: slimPod });
+    this.pods = podInformer(http, {
+      labelSelector: BINDING_LABEL,
+      logger,
+      clock: options.clock,
+      trim: slimPod,
+    });
     this.nodes = nodeInformer(http, { logger, clock: options.clock, trim: slimNode });
-    this.bindings = crdInformer(http, 'AzureIdentityBinding', { logger, clock: options.clock, trim: withoutManagedFields });
-    this.identities = crdInformer(http, 'AzureIdentity', { logger, clock: options.clock, trim: withoutManagedFields });
-    this.assigned = crdInformer(http, 'AzureAssignedIdentity', { logger, clock: options.clock, trim: withoutManagedFields });
+    this.bindings = crdInformer(http, 'AzureIdentityBinding', {
+      logger,
+      clock: options.clock,
+      trim: withoutManagedFields,
+    });
+    this.identities = crdInformer(http, 'AzureIdentity', {
+      logger,
+      clock: options.clock,
+      trim: withoutManagedFields,
+    });
+    this.assigned = crdInformer(http, 'AzureAssignedIdentity', {
+      logger,
+      clock: options.clock,
+      trim: withoutManagedFields,
+    });
     const dirty = (source: DirtySource) => (): void => onDirty(source);
     this.pods.onAdd(dirty('pod'));
     this.pods.onDelete(dirty('pod'));
@@ -75,11 +99,16 @@ export class World {
     }
     // Someone else deleting an assigned identity (or its finalizer going) must be looked at.
     this.assigned.onDelete(dirty('assigned'));
-    this.assigned.onUpdate((a, old) => !!a.metadata?.deletionTimestamp !== !!old.metadata?.deletionTimestamp && onDirty('assigned'));
+    this.assigned.onUpdate(
+      (a, old) =>
+        !!a.metadata?.deletionTimestamp !== !!old.metadata?.deletionTimestamp && onDirty('assigned'),
+    );
   }
 
   private all(): Array<Informer<never, unknown>> {
-    return [this.pods, this.nodes, this.bindings, this.identities, this.assigned] as unknown as Array<Informer<never, unknown>>;
+    return [this.pods, this.nodes, this.bindings, this.identities, this.assigned] as unknown as Array<
+      Informer<never, unknown>
+    >;
   }
 
   start(): void {

@@ -63,7 +63,11 @@ export class SyncLoop {
       this.every(this.options.driftIntervalMs, signal, () => this.requestDriftCheck()),
     ];
     const initialMs = this.options.errorBackoffMs ?? DEFAULT_SYNC_ERROR_BACKOFF_MS;
-    const errors = new Backoff({ initialMs, maxMs: Math.max(initialMs, this.options.errorBackoffMaxMs ?? DEFAULT_SYNC_ERROR_BACKOFF_MAX_MS), jitter: 0 });
+    const errors = new Backoff({
+      initialMs,
+      maxMs: Math.max(initialMs, this.options.errorBackoffMaxMs ?? DEFAULT_SYNC_ERROR_BACKOFF_MAX_MS),
+      jitter: 0,
+    });
     while (!signal.aborted) {
       if (!this.dirty) {
         await this.waitForWork(signal);

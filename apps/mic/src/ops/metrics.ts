@@ -17,7 +17,12 @@ export class MicMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.syncs = new Counter({ name: 'mic_syncs_total', help: 'Sync cycles by kind (event, resync, drift) and result (ok, partial: some Kubernetes writes failed, error: the sync threw)', labelNames: ['result', 'kind'], registers });
+    this.syncs = new Counter({
+      name: 'mic_syncs_total',
+      help: 'Sync cycles by kind (event, resync, drift) and result (ok, partial: some Kubernetes writes failed, error: the sync threw)',
+      labelNames: ['result', 'kind'],
+      registers,
+    });
     this.syncDuration = new Histogram({
       name: 'mic_sync_duration_seconds',
       help: 'Duration of one sync cycle (planning and Kubernetes writes; ARM work runs after it)',
@@ -25,9 +30,23 @@ export class MicMetrics {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
       registers,
     });
-    this.pendingEvents = new Gauge({ name: 'mic_dirty_events_pending', help: 'Events coalesced into the next sync (the dirty queue depth)', registers });
-    this.events = new Counter({ name: 'mic_watch_events_total', help: 'Watch events that marked the world dirty, by source', labelNames: ['source'], registers });
-    this.armCalls = new Counter({ name: 'mic_arm_requests_total', help: 'ARM calls by operation and HTTP status (0 = no response)', labelNames: ['operation', 'status'], registers });
+    this.pendingEvents = new Gauge({
+      name: 'mic_dirty_events_pending',
+      help: 'Events coalesced into the next sync (the dirty queue depth)',
+      registers,
+    });
+    this.events = new Counter({
+      name: 'mic_watch_events_total',
+      help: 'Watch events that marked the world dirty, by source',
+      labelNames: ['source'],
+      registers,
+    });
+    this.armCalls = new Counter({
+      name: 'mic_arm_requests_total',
+      help: 'ARM calls by operation and HTTP status (0 = no response)',
+      labelNames: ['operation', 'status'],
+      registers,
+    });
     this.armDuration = new Histogram({
       name: 'mic_arm_request_duration_seconds',
       help: 'ARM call duration, long-running operations included',
@@ -35,10 +54,29 @@ export class MicMetrics {
       buckets: [0.05, 0.1, 0.5, 1, 5, 15, 30, 60, 180],
       registers,
     });
-    this.throttleWaits = new Counter({ name: 'mic_arm_throttle_waits_total', help: 'Times ARM work was held back: retry-after (ARM said 429) or budget (our own write budget)', labelNames: ['scope'], registers });
-    this.throttleWaitSeconds = new Counter({ name: 'mic_arm_throttle_wait_seconds_total', help: 'Seconds ARM asked MIC to wait (Retry-After)', registers });
-    this.assignments = new Gauge({ name: 'mic_assigned_identities', help: 'AzureAssignedIdentities by status after the last sync', labelNames: ['state'], registers });
-    this.targetOps = new Counter({ name: 'mic_target_operations_total', help: 'Per VM/VMSS operations by result', labelNames: ['result'], registers });
+    this.throttleWaits = new Counter({
+      name: 'mic_arm_throttle_waits_total',
+      help: 'Times ARM work was held back: retry-after (ARM said 429) or budget (our own write budget)',
+      labelNames: ['scope'],
+      registers,
+    });
+    this.throttleWaitSeconds = new Counter({
+      name: 'mic_arm_throttle_wait_seconds_total',
+      help: 'Seconds ARM asked MIC to wait (Retry-After)',
+      registers,
+    });
+    this.assignments = new Gauge({
+      name: 'mic_assigned_identities',
+      help: 'AzureAssignedIdentities by status after the last sync',
+      labelNames: ['state'],
+      registers,
+    });
+    this.targetOps = new Counter({
+      name: 'mic_target_operations_total',
+      help: 'Per VM/VMSS operations by result',
+      labelNames: ['result'],
+      registers,
+    });
     this.leader = new Gauge({ name: 'mic_leader', help: '1 while this replica is the leader', registers });
   }
 

@@ -17,30 +17,53 @@ import { formatTarget, TARGET_ANNOTATION } from './targets';
 /** Metadata worth embedding: identity and version, not managedFields or owner references. */
 function embeddedMeta(meta: ObjectMeta | undefined): ObjectMeta {
   const out: ObjectMeta = {};
-  for (const key of ['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'labels', 'annotations'] as const) {
+  for (const key of [
+    'name',
+    'namespace',
+    'uid',
+    'resourceVersion',
+    'generation',
+    'labels',
+    'annotations',
+  ] as const) {
     if (meta?.[key] !== undefined) out[key] = meta[key] as never;
   }
   return out;
 }
 
 export function embedIdentity(identity: AzureIdentity): AzureIdentity {
-  return { apiVersion: API_VERSION, kind: KINDS.AzureIdentity, metadata: embeddedMeta(identity.metadata), spec: identity.spec };
+  return {
+    apiVersion: API_VERSION,
+    kind: KINDS.AzureIdentity,
+    metadata: embeddedMeta(identity.metadata),
+    spec: identity.spec,
+  };
 }
 
 export function embedBinding(binding: AzureIdentityBinding): AzureIdentityBinding {
-  return { apiVersion: API_VERSION, kind: KINDS.AzureIdentityBinding, metadata: embeddedMeta(binding.metadata), spec: binding.spec };
+  return {
+    apiVersion: API_VERSION,
+    kind: KINDS.AzureIdentityBinding,
+    metadata: embeddedMeta(binding.metadata),
+    spec: binding.spec,
+  };
 }
 
 export type AssignedStatus = 'Created' | 'Assigned';
 
 /** Where the identity went: the VM/VMSS (compute-target) or federation (identity-backend; docs/adr/0010). */
 function annotations(desired: DesiredAssignment): { annotations?: Record<string, string> } {
-  if (desired.backend === IDENTITY_BACKENDS.Federated) return { annotations: { [IDENTITY_BACKEND_ANNOTATION]: IDENTITY_BACKENDS.Federated } };
+  if (desired.backend === IDENTITY_BACKENDS.Federated)
+    return { annotations: { [IDENTITY_BACKEND_ANNOTATION]: IDENTITY_BACKENDS.Federated } };
   return desired.target ? { annotations: { [TARGET_ANNOTATION]: formatTarget(desired.target) } } : {};
 }
 
 /** A fresh object for a desired assignment. */
-export function buildAssignedObject(desired: DesiredAssignment, name: string, status: AssignedStatus): AzureAssignedIdentity {
+export function buildAssignedObject(
+  desired: DesiredAssignment,
+  name: string,
+  status: AssignedStatus,
+): AzureAssignedIdentity {
   return {
     apiVersion: API_VERSION,
     kind: KINDS.AzureAssignedIdentity,

@@ -3,7 +3,12 @@ import { uai } from '../testing/fixtures';
 import { decideDelta, type DeltaInput } from './delta';
 
 const state = (ids: Record<string, string>) =>
-  toIdentityState({ type: 'UserAssigned', userAssignedIdentities: Object.fromEntries(Object.entries(ids).map(([id, clientId]) => [id, { clientId }])) });
+  toIdentityState({
+    type: 'UserAssigned',
+    userAssignedIdentities: Object.fromEntries(
+      Object.entries(ids).map(([id, clientId]) => [id, { clientId }]),
+    ),
+  });
 
 const input = (over: Partial<DeltaInput>): DeltaInput => ({
   needed: [],
@@ -27,13 +32,17 @@ describe('decideDelta', () => {
     const present = state({ [uai('pre')]: 'cp' });
     const first = decideDelta(input({ needed: [uai('pre')], current: present }));
     expect(first).toMatchObject({ add: [], ledgerBefore: [] });
-    const later = decideDelta(input({ releasable: [uai('pre')], current: present, ledger: new Set(first.ledgerAfter) }));
+    const later = decideDelta(
+      input({ releasable: [uai('pre')], current: present, ledger: new Set(first.ledgerAfter) }),
+    );
     expect(later.remove).toEqual([]);
     expect(later.kept).toEqual([{ id: uai('pre'), reason: 'not-added-by-mic' }]);
   });
 
   it('removes what MIC added once released', () => {
-    const d = decideDelta(input({ releasable: [uai('a')], current: state({ [uai('a')]: 'ca' }), ledger: new Set([uai('a')]) }));
+    const d = decideDelta(
+      input({ releasable: [uai('a')], current: state({ [uai('a')]: 'ca' }), ledger: new Set([uai('a')]) }),
+    );
     expect(d.remove).toEqual([uai('a')]);
     expect(d.ledgerBefore).toEqual([uai('a')]);
     expect(d.ledgerAfter).toEqual([]);
@@ -55,7 +64,14 @@ describe('decideDelta', () => {
   });
 
   it('does not remove what is still needed, nor what is absent', () => {
-    const d = decideDelta(input({ needed: [uai('a')], releasable: [uai('a'), uai('gone')], current: state({ [uai('a')]: 'c' }), ledger: new Set([uai('a'), uai('gone')]) }));
+    const d = decideDelta(
+      input({
+        needed: [uai('a')],
+        releasable: [uai('a'), uai('gone')],
+        current: state({ [uai('a')]: 'c' }),
+        ledger: new Set([uai('a'), uai('gone')]),
+      }),
+    );
     expect(d).toMatchObject({ add: [], remove: [] });
     expect(d.ledgerAfter).toEqual([uai('a')]);
   });

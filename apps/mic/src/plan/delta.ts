@@ -34,7 +34,10 @@ export interface DeltaDecision {
   readonly ledgerAfter: string[];
 }
 
-export function isImmutable(id: string, input: Pick<DeltaInput, 'current' | 'clientIds' | 'immutable'>): boolean {
+export function isImmutable(
+  id: string,
+  input: Pick<DeltaInput, 'current' | 'clientIds' | 'immutable'>,
+): boolean {
   const clientIds = [input.clientIds.get(id), input.current.userAssigned.get(id)?.clientId];
   return clientIds.some((c) => c !== undefined && input.immutable.clientIds.has(c.toLowerCase()));
 }

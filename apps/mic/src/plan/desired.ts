@@ -1,6 +1,11 @@
 // Step 1 of the plan: which assignments should exist. Pods with a node, not finished (Succeeded or
 // Failed pods release their identities), with an aadpodidbinding label matching bindings.
-import { IDENTITY_TYPES, type AzureIdentity, type AzureIdentityBinding, type IdentityType } from '@pod-identity/crd-types';
+import {
+  IDENTITY_TYPES,
+  type AzureIdentity,
+  type AzureIdentityBinding,
+  type IdentityType,
+} from '@pod-identity/crd-types';
 import {
   assignmentKeyString,
   effectiveBackend,
@@ -34,7 +39,12 @@ function skipWarning(pod: PodInfo, skip: SkippedBinding): PlanWarning | undefine
   const b = ref(skip.binding.metadata);
   const identity = `${b.namespace}/${skip.binding.spec.azureIdentity ?? ''}`;
   if (skip.reason === 'identity-not-found') {
-    return { reason: 'identity-not-found', binding: b, pod: ref(pod), message: `AzureIdentity ${identity} not found` };
+    return {
+      reason: 'identity-not-found',
+      binding: b,
+      pod: ref(pod),
+      message: `AzureIdentity ${identity} not found`,
+    };
   }
   if (skip.reason === 'namespaced-rule') {
     return {
@@ -54,7 +64,8 @@ export function podWantsIdentities(pod: PodInfo): boolean {
 
 /** Type-0 identity: resolve its canonical resource id, or explain why it is unusable. */
 function resourceIdOf(identity: AzureIdentity): { id?: string; invalid: boolean } {
-  if ((identity.spec.type ?? IDENTITY_TYPES.UserAssignedMSI) !== IDENTITY_TYPES.UserAssignedMSI) return { invalid: false };
+  if ((identity.spec.type ?? IDENTITY_TYPES.UserAssignedMSI) !== IDENTITY_TYPES.UserAssignedMSI)
+    return { invalid: false };
   const parsed = parseUserAssignedIdentityId(identity.spec.resourceID);
   return parsed ? { id: parsed.canonical, invalid: false } : { invalid: true };
 }
@@ -72,9 +83,16 @@ function bindingsBySelector(bindings: Snapshot['bindings']): Map<string, AzureId
 }
 
 /** The backend of the identity and, for the VM backend, the VM/VMSS: a federated identity is never put on a VM (docs/adr/0010). */
-function placement(identity: AzureIdentity, node: NodeInfo | undefined, settings: PlannerSettings): Pick<DesiredAssignment, 'backend' | 'target'> {
+function placement(
+  identity: AzureIdentity,
+  node: NodeInfo | undefined,
+  settings: PlannerSettings,
+): Pick<DesiredAssignment, 'backend' | 'target'> {
   const backend = effectiveBackend(identity.spec, settings.defaultBackend ?? IDENTITY_BACKENDS.VM);
-  return { backend, target: backend === IDENTITY_BACKENDS.Federated ? undefined : nodeTarget(node, settings) };
+  return {
+    backend,
+    target: backend === IDENTITY_BACKENDS.Federated ? undefined : nodeTarget(node, settings),
+  };
 }
 
 export function desiredAssignments(snapshot: Snapshot): DesiredResult {
@@ -84,11 +102,18 @@ export function desiredAssignments(snapshot: Snapshot): DesiredResult {
   const warnings: PlanWarning[] = [];
   const desired: DesiredAssignment[] = [];
   const invalidReported = new Set<string>();
-  const pods = [...snapshot.pods].filter(podWantsIdentities).sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  const pods = [...snapshot.pods]
+    .filter(podWantsIdentities)
+    .sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
   for (const pod of pods) {
     const nodeName = pod.nodeName as string;
     const node = snapshot.nodes.get(nodeName);
-    if (!node) warnings.push({ reason: 'node-not-found', pod: ref(pod), message: `node ${nodeName} of pod ${pod.namespace}/${pod.name} not found` });
+    if (!node)
+      warnings.push({
+        reason: 'node-not-found',
+        pod: ref(pod),
+        message: `node ${nodeName} of pod ${pod.namespace}/${pod.name} not found`,
+      });
     const result = matchPodBindings({
       pod,
       bindings: bySelector.get(podSelector(pod) ?? '') ?? [],
@@ -106,11 +131,20 @@ export function desiredAssignments(snapshot: Snapshot): DesiredResult {
         const k = `${identityRef.namespace}/${identityRef.name}`;
         if (!invalidReported.has(k)) {
           invalidReported.add(k);
-          warnings.push({ reason: 'invalid-resource-id', binding: ref(binding.metadata), message: `AzureIdentity ${k}: ${invalidResourceIdMessage(identity.spec.resourceID)}` });
+          warnings.push({
+            reason: 'invalid-resource-id',
+            binding: ref(binding.metadata),
+            message: `AzureIdentity ${k}: ${invalidResourceIdMessage(identity.spec.resourceID)}`,
+          });
         }
         continue;
       }
-      const key = { podNamespace: pod.namespace, podName: pod.name, identityNamespace: identityRef.namespace, identityName: identityRef.name };
+      const key = {
+        podNamespace: pod.namespace,
+        podName: pod.name,
+        identityNamespace: identityRef.namespace,
+        identityName: identityRef.name,
+      };
       desired.push({
         key,
         keyString: assignmentKeyString(key),

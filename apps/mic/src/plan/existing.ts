@@ -1,7 +1,12 @@
 // Reading existing AzureAssignedIdentities: which assignment each one stands for, where its identity
 // sits, and whether someone is deleting it.
 import { IDENTITY_TYPES, type AzureAssignedIdentity } from '@pod-identity/crd-types';
-import { assignedBackend, assignmentKeyString, IDENTITY_BACKENDS, parseUserAssignedIdentityId } from '@pod-identity/domain';
+import {
+  assignedBackend,
+  assignmentKeyString,
+  IDENTITY_BACKENDS,
+  parseUserAssignedIdentityId,
+} from '@pod-identity/domain';
 import type { NodeInfo, PlannerSettings, TargetRef } from './model';
 import { nodeTarget, parseTarget, TARGET_ANNOTATION } from './targets';
 
@@ -24,7 +29,8 @@ export function isTerminating(obj: AzureAssignedIdentity): boolean {
 /** Canonical resource id of the embedded identity when it is a user-assigned identity, whatever its backend. */
 export function existingIdentityId(obj: AzureAssignedIdentity): string | undefined {
   const spec = obj.spec?.azureIdentityRef?.spec;
-  if (!spec || (spec.type ?? IDENTITY_TYPES.UserAssignedMSI) !== IDENTITY_TYPES.UserAssignedMSI) return undefined;
+  if (!spec || (spec.type ?? IDENTITY_TYPES.UserAssignedMSI) !== IDENTITY_TYPES.UserAssignedMSI)
+    return undefined;
   return parseUserAssignedIdentityId(spec.resourceID)?.canonical;
 }
 
@@ -45,7 +51,10 @@ export function existingTarget(
   nodes: ReadonlyMap<string, NodeInfo>,
   settings: PlannerSettings,
 ): TargetRef | undefined {
-  return parseTarget(obj.metadata?.annotations?.[TARGET_ANNOTATION]) ?? nodeTarget(nodes.get(obj.spec?.nodename ?? ''), settings);
+  return (
+    parseTarget(obj.metadata?.annotations?.[TARGET_ANNOTATION]) ??
+    nodeTarget(nodes.get(obj.spec?.nodename ?? ''), settings)
+  );
 }
 
 export function objectRef(obj: AzureAssignedIdentity): { namespace: string; name: string } {

@@ -1,6 +1,11 @@
 // Inputs and outputs of the pure planner. The snapshot is everything MIC knows at one instant; the plan
 // is everything it intends to do about it. Nothing here performs I/O.
-import type { AzureAssignedIdentity, AzureIdentity, AzureIdentityBinding, IdentityType } from '@pod-identity/crd-types';
+import type {
+  AzureAssignedIdentity,
+  AzureIdentity,
+  AzureIdentityBinding,
+  IdentityType,
+} from '@pod-identity/crd-types';
 import type { AssignmentKey, ComputeTarget, IdentityBackend } from '@pod-identity/domain';
 import type { FederatedIdentityPlan } from '../federated/model';
 
@@ -22,7 +27,8 @@ export interface NodeInfo {
 }
 
 /** Where AzureAssignedIdentities live (docs/adr/0004). */
-export type PlacementPolicy = { readonly mode: 'pod-namespace' } | { readonly mode: 'fixed'; readonly namespace: string };
+export type PlacementPolicy =
+  { readonly mode: 'pod-namespace' } | { readonly mode: 'fixed'; readonly namespace: string };
 
 export interface PlannerSettings {
   readonly forceNamespaced: boolean;
@@ -118,7 +124,8 @@ export interface TargetPlan {
   readonly clientIds: ReadonlyMap<string, string>;
 }
 
-export type PlanWarningReason = 'identity-not-found' | 'namespaced-rule' | 'invalid-resource-id' | 'node-not-found';
+export type PlanWarningReason =
+  'identity-not-found' | 'namespaced-rule' | 'invalid-resource-id' | 'node-not-found';
 
 export interface PlanWarning {
   readonly reason: PlanWarningReason;

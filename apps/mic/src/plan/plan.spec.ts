@@ -1,10 +1,25 @@
 import { normalizeCrdObject, type AzureAssignedIdentity } from '@pod-identity/crd-types';
-import { binding, identity, pod, SETTINGS, snapshot, stored, uai, vmNode, vmssNode } from '../testing/fixtures';
+import {
+  binding,
+  identity,
+  pod,
+  SETTINGS,
+  snapshot,
+  stored,
+  uai,
+  vmNode,
+  vmssNode,
+} from '../testing/fixtures';
 import type { Plan, Snapshot } from './model';
 import { planSync } from './plan';
 import { TARGET_ANNOTATION } from './targets';
 
-const nodes = [vmssNode('n0', 'pool', '0'), vmssNode('n1', 'pool', '1'), vmssNode('m0', 'other', '0'), vmNode('vm1')];
+const nodes = [
+  vmssNode('n0', 'pool', '0'),
+  vmssNode('n1', 'pool', '1'),
+  vmssNode('m0', 'other', '0'),
+  vmNode('vm1'),
+];
 const id1 = identity('app', 'id1');
 const b1 = binding('app', 'b1', 'id1', 'sel');
 const base = { nodes, identities: [id1], bindings: [b1] };
@@ -15,7 +30,11 @@ function converge(s: Snapshot, status: 'Created' | 'Assigned' = 'Assigned'): Azu
   const updated = plan.updates.map((u) => stored(u.object, status));
   const gone = new Set([...plan.deletes, ...plan.targets.flatMap((t) => t.release.map((r) => r.object))]);
   const untouched = s.assigned.filter((a) => !gone.has(a) && !plan.updates.some((u) => u.previous === a));
-  return [...untouched, ...updated, ...plan.creates.map((c) => stored(c.object, c.immediate ? 'Assigned' : status))];
+  return [
+    ...untouched,
+    ...updated,
+    ...plan.creates.map((c) => stored(c.object, c.immediate ? 'Assigned' : status)),
+  ];
 }
 
 const names = (plan: Plan) => plan.creates.map((c) => c.object.metadata?.name);
@@ -37,7 +56,11 @@ describe('planSync: the core path', () => {
     expect(obj.spec.azureBindingRef?.metadata?.name).toBe('b1');
     expect(obj.status?.status).toBe('Created');
     expect(plan.targets).toEqual([
-      expect.objectContaining({ needed: [uai('id1')], releasable: [], confirm: [{ ref: { namespace: 'app', name: 'web-app-id1' }, resourceId: uai('id1') }] }),
+      expect.objectContaining({
+        needed: [uai('id1')],
+        releasable: [],
+        confirm: [{ ref: { namespace: 'app', name: 'web-app-id1' }, resourceId: uai('id1') }],
+      }),
     ]);
   });
 
@@ -46,7 +69,9 @@ describe('planSync: the core path', () => {
     const s2 = snapshot({ ...base, pods: s1.pods, assigned: converge(s1) });
     const plan = planSync(s2);
     expect(plan).toMatchObject({ creates: [], updates: [], deletes: [], targets: [] });
-    expect(planSync(s2, { driftCheck: true }).targets.map((t) => t.target.key)).toEqual(['vmss:sub1/rg1/pool']);
+    expect(planSync(s2, { driftCheck: true }).targets.map((t) => t.target.key)).toEqual([
+      'vmss:sub1/rg1/pool',
+    ]);
   });
 
   it('reference-counts across the whole VMSS: a second pod on another instance adds no release, only a confirmation', () => {
@@ -56,7 +81,11 @@ describe('planSync: the core path', () => {
     const plan = planSync(snapshot({ ...base, pods: [p0, p1], assigned }));
     expect(names(plan)).toEqual(['b-app-id1']);
     expect(plan.targets).toHaveLength(1);
-    expect(plan.targets[0]).toMatchObject({ needed: [uai('id1')], releasable: [], confirm: [{ ref: { name: 'b-app-id1' } }] });
+    expect(plan.targets[0]).toMatchObject({
+      needed: [uai('id1')],
+      releasable: [],
+      confirm: [{ ref: { name: 'b-app-id1' } }],
+    });
   });
 
   it('deleting one of two pods on a VMSS deletes its object without touching ARM', () => {
@@ -76,13 +105,24 @@ describe('planSync: the core path', () => {
     expect(plan.deletes).toEqual([]);
     expect(plan.targets).toHaveLength(1);
     expect(plan.targets[0]).toMatchObject({ needed: [], releasable: [uai('id1')] });
-    expect(plan.targets[0]!.release.map((r) => r.object.metadata?.name).sort()).toEqual(['a-app-id1', 'b-app-id1']);
+    expect(plan.targets[0]!.release.map((r) => r.object.metadata?.name).sort()).toEqual([
+      'a-app-id1',
+      'b-app-id1',
+    ]);
   });
 
   it('keeps VMSS, other VMSS and standalone VMs apart', () => {
-    const pods = [pod('app', 'a', { node: 'n0', label: 'sel' }), pod('app', 'b', { node: 'm0', label: 'sel' }), pod('app', 'c', { node: 'vm1', label: 'sel' })];
+    const pods = [
+      pod('app', 'a', { node: 'n0', label: 'sel' }),
+      pod('app', 'b', { node: 'm0', label: 'sel' }),
+      pod('app', 'c', { node: 'vm1', label: 'sel' }),
+    ];
     const plan = planSync(snapshot({ ...base, pods }));
-    expect(plan.targets.map((t) => t.target.key)).toEqual(['vm:sub1/rg1/vm1', 'vmss:sub1/rg1/other', 'vmss:sub1/rg1/pool']);
+    expect(plan.targets.map((t) => t.target.key)).toEqual([
+      'vm:sub1/rg1/vm1',
+      'vmss:sub1/rg1/other',
+      'vmss:sub1/rg1/pool',
+    ]);
   });
 });
 
@@ -108,7 +148,9 @@ describe('planSync: which pods get identities', () => {
   it('matches bindings in any namespace unless namespaced', () => {
     const p = pod('other', 'p', { node: 'n0', label: 'sel' });
     expect(names(planSync(snapshot({ ...base, pods: [p] })))).toEqual(['p-other-id1']);
-    const forced = planSync(snapshot({ ...base, pods: [p], settings: { ...SETTINGS, forceNamespaced: true } }));
+    const forced = planSync(
+      snapshot({ ...base, pods: [p], settings: { ...SETTINGS, forceNamespaced: true } }),
+    );
     expect(forced.creates).toEqual([]);
     expect(forced.warnings.map((w) => w.reason)).toEqual(['namespaced-rule']);
   });
@@ -119,13 +161,28 @@ describe('planSync: which pods get identities', () => {
     const insider = pod('app', 'q', { node: 'n0', label: 'sel' });
     const plan = planSync(snapshot({ ...base, identities: [scoped], pods: [outsider, insider] }));
     expect(names(plan)).toEqual(['q-app-id1']);
-    expect(plan.warnings).toEqual([expect.objectContaining({ reason: 'namespaced-rule', pod: { namespace: 'other', name: 'p' } })]);
+    expect(plan.warnings).toEqual([
+      expect.objectContaining({ reason: 'namespaced-rule', pod: { namespace: 'other', name: 'p' } }),
+    ]);
   });
 
   it('accepts legacy PascalCase bindings and identities, normalised as libs/kube hands them over', () => {
-    const legacyIdentity = normalizeCrdObject('AzureIdentity', { metadata: { namespace: 'app', name: 'old', resourceVersion: '1' }, spec: { ResourceID: uai('old'), ClientID: 'c' } });
-    const legacyBinding = normalizeCrdObject('AzureIdentityBinding', { metadata: { namespace: 'app', name: 'ob' }, spec: { AzureIdentity: 'old', Selector: 'legacy' } });
-    const plan = planSync(snapshot({ nodes, identities: [legacyIdentity], bindings: [legacyBinding], pods: [pod('app', 'p', { node: 'n0', label: 'legacy' })] }));
+    const legacyIdentity = normalizeCrdObject('AzureIdentity', {
+      metadata: { namespace: 'app', name: 'old', resourceVersion: '1' },
+      spec: { ResourceID: uai('old'), ClientID: 'c' },
+    });
+    const legacyBinding = normalizeCrdObject('AzureIdentityBinding', {
+      metadata: { namespace: 'app', name: 'ob' },
+      spec: { AzureIdentity: 'old', Selector: 'legacy' },
+    });
+    const plan = planSync(
+      snapshot({
+        nodes,
+        identities: [legacyIdentity],
+        bindings: [legacyBinding],
+        pods: [pod('app', 'p', { node: 'n0', label: 'legacy' })],
+      }),
+    );
     expect(names(plan)).toEqual(['p-app-old']);
     expect(plan.targets[0]?.needed).toEqual([uai('old')]);
   });
@@ -145,7 +202,14 @@ describe('planSync: which pods get identities', () => {
 
   it('assigns service-principal identities at once, with no ARM work', () => {
     const sp = identity('app', 'sp', { type: 1 });
-    const plan = planSync(snapshot({ nodes, identities: [sp], bindings: [binding('app', 'bs', 'sp', 'sel')], pods: [pod('app', 'p', { node: 'n0', label: 'sel' })] }));
+    const plan = planSync(
+      snapshot({
+        nodes,
+        identities: [sp],
+        bindings: [binding('app', 'bs', 'sp', 'sel')],
+        pods: [pod('app', 'p', { node: 'n0', label: 'sel' })],
+      }),
+    );
     expect(plan.creates[0]).toMatchObject({ immediate: true, object: { status: { status: 'Assigned' } } });
     expect(plan.targets).toEqual([]);
   });
@@ -161,7 +225,11 @@ describe('planSync: which pods get identities', () => {
       }),
     );
     expect(plan.creates).toEqual([]);
-    expect(plan.warnings.map((w) => w.reason).sort()).toEqual(['identity-not-found', 'identity-not-found', 'invalid-resource-id']);
+    expect(plan.warnings.map((w) => w.reason).sort()).toEqual([
+      'identity-not-found',
+      'identity-not-found',
+      'invalid-resource-id',
+    ]);
   });
 
   it('creates the object but no ARM work when the node is unknown', () => {
@@ -173,7 +241,13 @@ describe('planSync: which pods get identities', () => {
   });
 
   it('takes a node without an Azure providerID for a VM named after it', () => {
-    const plan = planSync(snapshot({ ...base, nodes: [{ name: 'plain' }], pods: [pod('app', 'p', { node: 'plain', label: 'sel' })] }));
+    const plan = planSync(
+      snapshot({
+        ...base,
+        nodes: [{ name: 'plain' }],
+        pods: [pod('app', 'p', { node: 'plain', label: 'sel' })],
+      }),
+    );
     expect(plan.targets[0]?.target).toMatchObject({ kind: 'vm', name: 'plain', key: 'vm:sub1/rg1/plain' });
   });
 });
@@ -183,7 +257,9 @@ describe('planSync: changes to existing assignments', () => {
   const assigned = converge(snapshot({ ...base, pods: [p] }));
 
   it('an edited binding updates the object and keeps it Assigned', () => {
-    const plan = planSync(snapshot({ ...base, bindings: [binding('app', 'b1', 'id1', 'sel', '2')], pods: [p], assigned }));
+    const plan = planSync(
+      snapshot({ ...base, bindings: [binding('app', 'b1', 'id1', 'sel', '2')], pods: [p], assigned }),
+    );
     expect(plan.updates).toHaveLength(1);
     expect(plan.updates[0]!.object.status?.status).toBe('Assigned');
     expect(plan.updates[0]!.object.metadata?.resourceVersion).toBe('10');
@@ -194,7 +270,11 @@ describe('planSync: changes to existing assignments', () => {
     const edited = identity('app', 'id1', { rv: '2', resourceID: uai('replacement') });
     const plan = planSync(snapshot({ ...base, identities: [edited], pods: [p], assigned }));
     expect(plan.updates[0]!.object.status?.status).toBe('Created');
-    expect(plan.targets[0]).toMatchObject({ needed: [uai('replacement')], releasable: [uai('id1')], release: [] });
+    expect(plan.targets[0]).toMatchObject({
+      needed: [uai('replacement')],
+      releasable: [uai('id1')],
+      release: [],
+    });
   });
 
   it('a pod re-created on a node of another VMSS moves the identity', () => {
@@ -235,13 +315,23 @@ describe('planSync: changes to existing assignments', () => {
   it('names a colliding assignment with a hash: one identity name in two namespaces', () => {
     const ids = [identity('team-a', 'shared'), identity('team-b', 'shared', { resourceID: uai('shared-b') })];
     const bindings = [binding('team-a', 'ba', 'shared', 'sel'), binding('team-b', 'bb', 'shared', 'sel')];
-    const plan = planSync(snapshot({ nodes, identities: ids, bindings, pods: [pod('app', 'web', { node: 'n0', label: 'sel' })] }));
+    const plan = planSync(
+      snapshot({ nodes, identities: ids, bindings, pods: [pod('app', 'web', { node: 'n0', label: 'sel' })] }),
+    );
     const created = names(plan);
     expect(created[0]).toBe('web-app-shared');
     expect(created[1]).toMatch(/^web-app-shared-[0-9a-f]{10}$/);
     expect(plan.targets[0]?.needed).toEqual([uai('shared'), uai('shared-b')]);
     // Stable: once stored, the next plan changes nothing.
-    const next = planSync(snapshot({ nodes, identities: ids, bindings, pods: [pod('app', 'web', { node: 'n0', label: 'sel' })], assigned: plan.creates.map((c) => stored(c.object)) }));
+    const next = planSync(
+      snapshot({
+        nodes,
+        identities: ids,
+        bindings,
+        pods: [pod('app', 'web', { node: 'n0', label: 'sel' })],
+        assigned: plan.creates.map((c) => stored(c.object)),
+      }),
+    );
     expect(next).toMatchObject({ creates: [], updates: [], deletes: [] });
   });
 
@@ -263,7 +353,9 @@ describe('planSync: changes to existing assignments', () => {
 
 describe('planSync: scale', () => {
   it('100 pods on one VMSS need one identity once', () => {
-    const pods = Array.from({ length: 100 }, (_, i) => pod('app', `p${i}`, { node: i % 2 ? 'n0' : 'n1', label: 'sel' }));
+    const pods = Array.from({ length: 100 }, (_, i) =>
+      pod('app', `p${i}`, { node: i % 2 ? 'n0' : 'n1', label: 'sel' }),
+    );
     const plan = planSync(snapshot({ ...base, pods }));
     expect(plan.creates).toHaveLength(100);
     expect(plan.targets).toHaveLength(1);

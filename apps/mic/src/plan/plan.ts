@@ -3,12 +3,31 @@
 // reference-counted per VM or per whole VMSS: one is released only when no assignment on any instance
 // needs it, and the applier removes it only if MIC's ledger says MIC added it.
 import { IDENTITY_TYPES, type AzureAssignedIdentity } from '@pod-identity/crd-types';
-import { chooseAssignedIdentityName, IDENTITY_BACKEND_ANNOTATION, parseUserAssignedIdentityId } from '@pod-identity/domain';
+import {
+  chooseAssignedIdentityName,
+  IDENTITY_BACKEND_ANNOTATION,
+  parseUserAssignedIdentityId,
+} from '@pod-identity/domain';
 import { buildAssignedObject, effectiveStatus } from './assigned-object';
 import { cmp, desiredAssignments } from './desired';
 import { FederatedAccumulator } from '../federated/accumulator';
-import { federatedNeed, federatedReady, federatedStaysAssigned, isFederatedDesired, waitsForFederation } from '../federated/planning';
-import { existingIdentityId, existingKey, existingResourceId, existingTarget, isFederated, isTerminating, objectRef, refKey } from './existing';
+import {
+  federatedNeed,
+  federatedReady,
+  federatedStaysAssigned,
+  isFederatedDesired,
+  waitsForFederation,
+} from '../federated/planning';
+import {
+  existingIdentityId,
+  existingKey,
+  existingResourceId,
+  existingTarget,
+  isFederated,
+  isTerminating,
+  objectRef,
+  refKey,
+} from './existing';
 import type { CreateAction, DesiredAssignment, Plan, Snapshot, UpdateAction } from './model';
 import { TargetAccumulator } from './target-accumulator';
 import { formatTarget, TARGET_ANNOTATION } from './targets';
@@ -28,8 +47,15 @@ interface Work {
   readonly taken: Set<string>;
 }
 
-function sameVersion(embedded: { namespace?: string; name?: string; resourceVersion?: string } | undefined, live: { namespace?: string; name?: string; resourceVersion?: string } | undefined): boolean {
-  return embedded?.namespace === live?.namespace && embedded?.name === live?.name && embedded?.resourceVersion === live?.resourceVersion;
+function sameVersion(
+  embedded: { namespace?: string; name?: string; resourceVersion?: string } | undefined,
+  live: { namespace?: string; name?: string; resourceVersion?: string } | undefined,
+): boolean {
+  return (
+    embedded?.namespace === live?.namespace &&
+    embedded?.name === live?.name &&
+    embedded?.resourceVersion === live?.resourceVersion
+  );
 }
 
 /** Whether the existing object already says what the desired assignment says. */
@@ -48,7 +74,12 @@ function upToDate(obj: AzureAssignedIdentity, d: DesiredAssignment): boolean {
 }
 
 /** Records the desired assignment's needs and, when not yet confirmed, asks for confirmation. */
-function track(work: Work, d: DesiredAssignment, ref: { namespace: string; name: string }, assigned: boolean): void {
+function track(
+  work: Work,
+  d: DesiredAssignment,
+  ref: { namespace: string; name: string },
+  assigned: boolean,
+): void {
   const federated = federatedNeed(d);
   if (federated) work.federated.need(federated, assigned ? {} : { confirm: ref });
   if (!d.target || !d.resourceId) return;
@@ -79,11 +110,23 @@ function create(work: Work, d: DesiredAssignment): void {
 }
 
 /** The desired content under the existing object's identity (name, uid, resourceVersion, finalizers). */
-function updatedObject(obj: AzureAssignedIdentity, d: DesiredAssignment, assigned: boolean): AzureAssignedIdentity {
+function updatedObject(
+  obj: AzureAssignedIdentity,
+  d: DesiredAssignment,
+  assigned: boolean,
+): AzureAssignedIdentity {
   const meta = obj.metadata ?? {};
   const fresh = buildAssignedObject(d, meta.name ?? '', assigned ? 'Assigned' : 'Created');
   const annotations = fresh.metadata?.annotations ?? withoutBackend(meta.annotations);
-  return { ...fresh, metadata: { ...meta, ...fresh.metadata, annotations, finalizers: meta.finalizers ?? fresh.metadata?.finalizers } };
+  return {
+    ...fresh,
+    metadata: {
+      ...meta,
+      ...fresh.metadata,
+      annotations,
+      finalizers: meta.finalizers ?? fresh.metadata?.finalizers,
+    },
+  };
 }
 
 /** An object that is no longer federated must not keep saying so (NMI reads the annotation). */
@@ -107,7 +150,9 @@ function update(work: Work, obj: AzureAssignedIdentity, d: DesiredAssignment): v
   const sameTarget = existingTarget(obj, work.snapshot.nodes, work.snapshot.settings)?.key === d.target?.key;
   const samePlace = sameTarget && existingResourceId(obj) === d.resourceId;
   const keepAssigned =
-    d.identityType !== IDENTITY_TYPES.UserAssignedMSI || federatedStaysAssigned(work.snapshot, obj, d) || (effectiveStatus(obj) === 'Assigned' && samePlace && !isFederatedDesired(d));
+    d.identityType !== IDENTITY_TYPES.UserAssignedMSI ||
+    federatedStaysAssigned(work.snapshot, obj, d) ||
+    (effectiveStatus(obj) === 'Assigned' && samePlace && !isFederatedDesired(d));
   work.updates.push({ previous: obj, object: updatedObject(obj, d, keepAssigned) });
   if (!samePlace) releaseOld(work, obj, false);
   track(work, d, objectRef(obj), keepAssigned);
@@ -123,7 +168,13 @@ function reconcile(work: Work, d: DesiredAssignment, existing: AzureAssignedIden
     else releaseOld(work, other, true);
   }
   if (keep) {
-    if (upToDate(keep, d)) track(work, d, objectRef(keep), effectiveStatus(keep) === 'Assigned' || d.identityType !== IDENTITY_TYPES.UserAssignedMSI);
+    if (upToDate(keep, d))
+      track(
+        work,
+        d,
+        objectRef(keep),
+        effectiveStatus(keep) === 'Assigned' || d.identityType !== IDENTITY_TYPES.UserAssignedMSI,
+      );
     else update(work, keep, d);
     return;
   }
@@ -137,7 +188,10 @@ function reconcile(work: Work, d: DesiredAssignment, existing: AzureAssignedIden
   create(work, d);
 }
 
-function groupExisting(assigned: readonly AzureAssignedIdentity[]): { byKey: Map<string, AzureAssignedIdentity[]>; orphans: AzureAssignedIdentity[] } {
+function groupExisting(assigned: readonly AzureAssignedIdentity[]): {
+  byKey: Map<string, AzureAssignedIdentity[]>;
+  orphans: AzureAssignedIdentity[];
+} {
   const byKey = new Map<string, AzureAssignedIdentity[]>();
   const orphans: AzureAssignedIdentity[] = [];
   const sorted = [...assigned].sort((a, b) => cmp(refKey(objectRef(a)), refKey(objectRef(b))));
@@ -157,7 +211,8 @@ function clientIdIndex(snapshot: Snapshot): Map<string, string> {
     const id = parseUserAssignedIdentityId(resourceID)?.canonical;
     if (id && clientID) out.set(id, clientID);
   };
-  for (const obj of snapshot.assigned) add(obj.spec?.azureIdentityRef?.spec.resourceID, obj.spec?.azureIdentityRef?.spec.clientID);
+  for (const obj of snapshot.assigned)
+    add(obj.spec?.azureIdentityRef?.spec.resourceID, obj.spec?.azureIdentityRef?.spec.clientID);
   for (const i of snapshot.identities) add(i.spec.resourceID, i.spec.clientID);
   return out;
 }

@@ -8,7 +8,13 @@ import type { NodeInfo, PlannerSettings, TargetRef } from './model';
 export const TARGET_ANNOTATION = 'aadpodidentity.k8s.io/compute-target';
 
 function ref(kind: ComputeKind, subscriptionId: string, resourceGroup: string, name: string): TargetRef {
-  return { kind, subscriptionId, resourceGroup, name, key: computeTargetKey({ kind, subscriptionId, resourceGroup, name }) };
+  return {
+    kind,
+    subscriptionId,
+    resourceGroup,
+    name,
+    key: computeTargetKey({ kind, subscriptionId, resourceGroup, name }),
+  };
 }
 
 /** The target of a node, or undefined when the node is unknown. */

@@ -1,7 +1,22 @@
 // In-memory fakes of MIC's ports for unit tests.
-import { ArmError, applyDelta, toIdentityState, type ComputeIdentityPort, type ComputeRef, type IdentityDelta, type IdentityState } from '@pod-identity/azure-arm';
+import {
+  ArmError,
+  applyDelta,
+  toIdentityState,
+  type ComputeIdentityPort,
+  type ComputeRef,
+  type IdentityDelta,
+  type IdentityState,
+} from '@pod-identity/azure-arm';
 import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
-import type { AssignedIdentityWriter, AssignedStatusUpdate, AssignmentEvents, EventSeverity, LedgerReadOptions, LedgerStore } from '../apply/ports';
+import type {
+  AssignedIdentityWriter,
+  AssignedStatusUpdate,
+  AssignmentEvents,
+  EventSeverity,
+  LedgerReadOptions,
+  LedgerStore,
+} from '../apply/ports';
 import type { ObjectRef, PlanWarning, TargetRef } from '../plan/model';
 
 export class FakeArm implements ComputeIdentityPort {
@@ -24,7 +39,11 @@ export class FakeArm implements ComputeIdentityPort {
     return this.state(ref.name);
   }
 
-  async updateIdentities(ref: ComputeRef, current: IdentityState, delta: IdentityDelta): Promise<IdentityState> {
+  async updateIdentities(
+    ref: ComputeRef,
+    current: IdentityState,
+    delta: IdentityDelta,
+  ): Promise<IdentityState> {
     this.patches.push({ name: ref.name, delta });
     const f = this.failures.shift();
     if (f) throw f;

@@ -1,5 +1,11 @@
 // Builders for planner and applier unit tests.
-import { IDENTITY_TYPES, type AzureAssignedIdentity, type AzureIdentity, type AzureIdentityBinding, type IdentityType } from '@pod-identity/crd-types';
+import {
+  IDENTITY_TYPES,
+  type AzureAssignedIdentity,
+  type AzureIdentity,
+  type AzureIdentityBinding,
+  type IdentityType,
+} from '@pod-identity/crd-types';
 import type { NodeInfo, PlannerSettings, PodInfo, Snapshot } from '../plan/model';
 
 export const SUB = 'sub1';
@@ -17,10 +23,17 @@ export function vmssNode(name: string, vmss: string, instance = '0'): NodeInfo {
 }
 
 export function vmNode(name: string): NodeInfo {
-  return { name, providerID: `azure:///subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/${name}` };
+  return {
+    name,
+    providerID: `azure:///subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/${name}`,
+  };
 }
 
-export function pod(namespace: string, name: string, opts: { node?: string; label?: string; phase?: string } = {}): PodInfo {
+export function pod(
+  namespace: string,
+  name: string,
+  opts: { node?: string; label?: string; phase?: string } = {},
+): PodInfo {
   return {
     namespace,
     name,
@@ -33,7 +46,13 @@ export function pod(namespace: string, name: string, opts: { node?: string; labe
 export function identity(
   namespace: string,
   name: string,
-  opts: { type?: IdentityType; resourceID?: string; clientID?: string; rv?: string; namespaced?: boolean } = {},
+  opts: {
+    type?: IdentityType;
+    resourceID?: string;
+    clientID?: string;
+    rv?: string;
+    namespaced?: boolean;
+  } = {},
 ): AzureIdentity {
   return {
     metadata: {
@@ -44,13 +63,21 @@ export function identity(
     },
     spec: {
       type: opts.type ?? IDENTITY_TYPES.UserAssignedMSI,
-      ...((opts.type ?? IDENTITY_TYPES.UserAssignedMSI) === IDENTITY_TYPES.UserAssignedMSI ? { resourceID: opts.resourceID ?? uai(name) } : { tenantID: 't' }),
+      ...((opts.type ?? IDENTITY_TYPES.UserAssignedMSI) === IDENTITY_TYPES.UserAssignedMSI
+        ? { resourceID: opts.resourceID ?? uai(name) }
+        : { tenantID: 't' }),
       clientID: opts.clientID ?? `client-${name}`,
     },
   };
 }
 
-export function binding(namespace: string, name: string, azureIdentity: string, selector: string, rv = '1'): AzureIdentityBinding {
+export function binding(
+  namespace: string,
+  name: string,
+  azureIdentity: string,
+  selector: string,
+  rv = '1',
+): AzureIdentityBinding {
   return { metadata: { namespace, name, resourceVersion: rv }, spec: { azureIdentity, selector } };
 }
 
@@ -74,7 +101,11 @@ export function snapshot(parts: Partial<Omit<Snapshot, 'nodes'>> & { nodes?: Nod
 }
 
 /** Marks an object as the apiserver would return it after create, with the given status. */
-export function stored(obj: AzureAssignedIdentity, status: 'Created' | 'Assigned' | '' = 'Assigned', extra: { deleting?: boolean } = {}): AzureAssignedIdentity {
+export function stored(
+  obj: AzureAssignedIdentity,
+  status: 'Created' | 'Assigned' | '' = 'Assigned',
+  extra: { deleting?: boolean } = {},
+): AzureAssignedIdentity {
   return {
     ...obj,
     metadata: {

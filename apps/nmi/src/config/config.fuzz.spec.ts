@@ -7,11 +7,37 @@ import { loadConfig } from './config';
 import { NMI_FLAGS } from './flags';
 
 const NAMES = Object.keys(NMI_FLAGS);
-const VALUES = ['', 'true', 'false', 'True', '0', '-1', '65536', '1s', '5m', 'abc', '1e3', ' ', '=', '--', 'managed', 'tokenreview', 'a/b', '127.0.0.1'];
+const VALUES = [
+  '',
+  'true',
+  'false',
+  'True',
+  '0',
+  '-1',
+  '65536',
+  '1s',
+  '5m',
+  'abc',
+  '1e3',
+  ' ',
+  '=',
+  '--',
+  'managed',
+  'tokenreview',
+  'a/b',
+  '127.0.0.1',
+];
 
 const flag = fc
-  .tuple(fc.constantFrom('-', '--', '---', ''), fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 10 })), fc.constantFrom('=', ' ', ''), fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 8 })))
-  .chain(([dash, name, sep, value]) => fc.constant(sep === ' ' ? [`${dash}${name}`, value] : [`${dash}${name}${sep}${value}`]));
+  .tuple(
+    fc.constantFrom('-', '--', '---', ''),
+    fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 10 })),
+    fc.constantFrom('=', ' ', ''),
+    fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 8 })),
+  )
+  .chain(([dash, name, sep, value]) =>
+    fc.constant(sep === ' ' ? [`${dash}${name}`, value] : [`${dash}${name}${sep}${value}`]),
+  );
 const argv = fc.array(flag, { maxLength: 6 }).map((parts) => ['--node=n', ...parts.flat()]);
 
 describe('loadConfig (fuzz)', () => {

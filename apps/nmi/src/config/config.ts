@@ -34,7 +34,11 @@ export interface NmiConfig {
     readonly allowKubenet: boolean;
     readonly kubeletConfig: string;
   };
-  readonly hostToken: { readonly mode: 'disabled' | 'tokenreview'; readonly audience: string; readonly allowed: readonly string[] };
+  readonly hostToken: {
+    readonly mode: 'disabled' | 'tokenreview';
+    readonly audience: string;
+    readonly allowed: readonly string[];
+  };
   readonly cache: { readonly maxEntries: number; readonly minValiditySec: number };
   readonly upstream: {
     readonly ratePerSec: number;
@@ -56,15 +60,22 @@ export interface NmiConfig {
   readonly warnings: readonly string[];
 }
 
-export type ConfigResult = { readonly kind: 'run'; readonly config: NmiConfig } | { readonly kind: 'help'; readonly text: string } | { readonly kind: 'version' };
+export type ConfigResult =
+  | { readonly kind: 'run'; readonly config: NmiConfig }
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'version' };
 
 export const HELP_SUMMARY =
-  'NMI, the node agent of pod identity: answers pods\' metadata-endpoint token requests (redirected by iptables) with tokens of the identities they hold.';
+  "NMI, the node agent of pod identity: answers pods' metadata-endpoint token requests (redirected by iptables) with tokens of the identities they hold.";
 
 /** Throws FlagError (every problem listed) for invalid input. */
-export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ConfigResult {
+export function loadConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigResult {
   const parsed = parseFlags(NMI_FLAGS, { argv, env, ignore: KLOG_FLAGS });
-  if (parsed.help) return { kind: 'help', text: formatHelp(NMI_FLAGS, { program: 'nmi', summary: HELP_SUMMARY }) };
+  if (parsed.help)
+    return { kind: 'help', text: formatHelp(NMI_FLAGS, { program: 'nmi', summary: HELP_SUMMARY }) };
   if (parsed.version) return { kind: 'version' };
   return { kind: 'run', config: Object.freeze(toConfig(parsed)) };
 }
@@ -73,10 +84,14 @@ function toConfig(parsed: ParsedFlags<NmiFlags>): NmiConfig {
   const v = parsed.values;
   const warnings = [...parsed.warnings, ...compatWarnings(parsed)];
   if (v['operation-mode'] === 'managed' && !v.forceNamespaced) {
-    throw new FlagError(['--operation-mode=managed requires --forceNamespaced (a pod may only use its own namespace\'s bindings)']);
+    throw new FlagError([
+      "--operation-mode=managed requires --forceNamespaced (a pod may only use its own namespace's bindings)",
+    ]);
   }
   if (v['host-token-mode'] === 'tokenreview' && v['host-token-allowed-service-accounts'].length === 0) {
-    throw new FlagError(['--host-token-mode=tokenreview needs --host-token-allowed-service-accounts=<namespace>/<name>,...']);
+    throw new FlagError([
+      '--host-token-mode=tokenreview needs --host-token-allowed-service-accounts=<namespace>/<name>,...',
+    ]);
   }
   return {
     node: v.node,
@@ -122,7 +137,10 @@ function toConfig(parsed: ParsedFlags<NmiFlags>): NmiConfig {
       authorityCaFile: v['authority-ca-file'] || undefined,
       customUserAgent: v['custom-user-agent'],
     },
-    federation: { defaultBackend: v['default-identity-backend'] as IdentityBackend, tenantId: v['federated-tenant-id'] || undefined },
+    federation: {
+      defaultBackend: v['default-identity-backend'] as IdentityBackend,
+      tenantId: v['federated-tenant-id'] || undefined,
+    },
     kubeconfig: v.kubeconfig || undefined,
     shutdownGraceMs: v['shutdown-grace'],
     requestTimeoutMs: v['request-timeout'],
@@ -137,21 +155,30 @@ const LEGACY_WAIT_CAP_MS = 30_000;
 /** --assignment-wait, or (original knobs) (created + assigned attempts) × interval, capped at 30 s. */
 function assignmentWait(parsed: ParsedFlags<NmiFlags>, warnings: string[]): number {
   const v = parsed.values;
-  const legacy = ['retry-attempts-for-created', 'retry-attempts-for-assigned', 'find-identity-retry-interval'] as const;
+  const legacy = [
+    'retry-attempts-for-created',
+    'retry-attempts-for-assigned',
+    'find-identity-retry-interval',
+  ] as const;
   const legacyGiven = legacy.some((name) => parsed.sources[name] !== 'unset');
   if (!legacyGiven || parsed.sources['assignment-wait'] === 'argv') return v['assignment-wait'];
   const attempts = (v['retry-attempts-for-created'] ?? 16) + (v['retry-attempts-for-assigned'] ?? 4);
   const wait = Math.min(LEGACY_WAIT_CAP_MS, attempts * (v['find-identity-retry-interval'] ?? 5000));
-  warnings.push(`--retry-attempts-for-*/--find-identity-retry-interval map to --assignment-wait=${wait}ms (capped at 30s); prefer --assignment-wait`);
+  warnings.push(
+    `--retry-attempts-for-*/--find-identity-retry-interval map to --assignment-wait=${wait}ms (capped at 30s); prefer --assignment-wait`,
+  );
   return wait;
 }
 
 function compatWarnings(parsed: ParsedFlags<NmiFlags>): string[] {
   const out: string[] = [];
   const s = parsed.sources;
-  if (s.MICNamespace === 'argv') out.push('--MICNamespace is ignored: MIC reaches IMDS through an AzurePodIdentityException');
-  if (s.enableScaleFeatures === 'argv') out.push('--enableScaleFeatures is ignored: assigned identities are always watched by node label');
+  if (s.MICNamespace === 'argv')
+    out.push('--MICNamespace is ignored: MIC reaches IMDS through an AzurePodIdentityException');
+  if (s.enableScaleFeatures === 'argv')
+    out.push('--enableScaleFeatures is ignored: assigned identities are always watched by node label');
   if (s.enableProfile === 'argv') out.push('--enableProfile is ignored');
-  if (s['log-format'] === 'argv' && parsed.values['log-format'] === 'text') out.push('--log-format=text is ignored: logs are JSON');
+  if (s['log-format'] === 'argv' && parsed.values['log-format'] === 'text')
+    out.push('--log-format=text is ignored: logs are JSON');
   return out;
 }

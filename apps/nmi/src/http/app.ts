@@ -48,7 +48,9 @@ export async function createApp(deps: AppDeps): Promise<Express> {
     next();
   });
   app.use((req: Request, res: Response) => dispatch(deps, req, res));
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendError(deps, err, res, req.path));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) =>
+    sendError(deps, err, res, req.path),
+  );
   return app;
 }
 
@@ -71,6 +73,10 @@ async function dispatch(deps: AppDeps, req: Request, res: Response): Promise<voi
     case 'proxy':
       requireMetadataHeader(deps.options.metadataHeaderRequired, req);
       rejectForwarded(req);
-      return deps.proxy.forward(req, res, classified.query ? `${classified.path}?${classified.query}` : classified.path);
+      return deps.proxy.forward(
+        req,
+        res,
+        classified.query ? `${classified.path}?${classified.query}` : classified.path,
+      );
   }
 }

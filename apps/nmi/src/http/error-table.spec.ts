@@ -34,8 +34,13 @@ describe('error table', () => {
   });
 
   it('writes the exact IMDS body for a missing Metadata header', () => {
-    const r = renderError(new NmiError('metadata-header-missing', 'Required metadata header not specified'), opts);
-    expect(r.body).toBe('{"error":"invalid_request","error_description":"Required metadata header not specified"}\n');
+    const r = renderError(
+      new NmiError('metadata-header-missing', 'Required metadata header not specified'),
+      opts,
+    );
+    expect(r.body).toBe(
+      '{"error":"invalid_request","error_description":"Required metadata header not specified"}\n',
+    );
   });
 
   it('hides unknown errors behind a generic 500', () => {

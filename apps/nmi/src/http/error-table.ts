@@ -66,6 +66,7 @@ export function renderError(err: unknown, options: ErrorRenderOptions): Rendered
 }
 
 function retryAfterSeconds(value: RetryAfter, options: ErrorRenderOptions): number | undefined {
-  if (value === 'assignment') return options.setRetryAfterHeader ? options.assignmentRetryAfterSec : undefined;
+  if (value === 'assignment')
+    return options.setRetryAfterHeader ? options.assignmentRetryAfterSec : undefined;
   return value;
 }

@@ -26,7 +26,12 @@ export interface HostTokenAuth {
 
 const SA_PREFIX = 'system:serviceaccount:';
 
-export async function handleHostToken(deps: AppDeps, req: IncomingMessage, res: ServerResponse, rawQuery: string): Promise<void> {
+export async function handleHostToken(
+  deps: AppDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawQuery: string,
+): Promise<void> {
   const auth = deps.hostAuth;
   if (!auth) throw new NmiError('host-token-disabled', '/host/token is disabled on this node');
   const remote = canonicalIp(req.socket.remoteAddress);
@@ -36,14 +41,22 @@ export async function handleHostToken(deps: AppDeps, req: IncomingMessage, res: 
   await authenticate(auth, req.headers.authorization);
   const podns = header(req, 'podns');
   const podname = header(req, 'podname');
-  if (!podns || !podname) throw new NmiError('host-token-bad-request', "missing 'podname' and 'podns' from request header");
+  if (!podns || !podname)
+    throw new NmiError('host-token-bad-request', "missing 'podname' and 'podns' from request header");
   const query = parseTokenQuery(rawQuery);
   const pod = deps.resolver.podOnNode(podns, podname);
-  if (!pod || !isLivePhase(pod.phase)) throw new NmiError('identity-not-found', `Identity not found: pod ${podns}/${podname} is not running on this node`);
+  if (!pod || !isLivePhase(pod.phase))
+    throw new NmiError(
+      'identity-not-found',
+      `Identity not found: pod ${podns}/${podname} is not running on this node`,
+    );
   const issued = await issueToken(pod, query, deps.resolver, deps.tokens, abortOnClose(res));
   deps.metrics.cache.inc({ outcome: issued.result.outcome });
   const first = issued.result.set.tokens[0];
-  const body = { token: tokenBody(first, query.resource, Math.floor(deps.clock.now() / 1000)), clientid: issued.identity.spec.clientID ?? '' };
+  const body = {
+    token: tokenBody(first, query.resource, Math.floor(deps.clock.now() / 1000)),
+    clientid: issued.identity.spec.clientID ?? '',
+  };
   sendJson(res, 200, JSON.stringify(body));
   auditTokenIssued(deps.logger, { route: 'host-token', pod, issued, resource: query.resource });
 }
@@ -57,9 +70,13 @@ async function authenticate(auth: HostTokenAuth, authorization: string | undefin
   } catch (err) {
     throw new NmiError('upstream-unavailable', 'token review failed', {}, { cause: err });
   }
-  if (!review.authenticated || !review.username) throw new NmiError('host-token-unauthenticated', 'the bearer token was not accepted');
-  const account = review.username.startsWith(SA_PREFIX) ? review.username.slice(SA_PREFIX.length).replace(':', '/') : '';
-  if (!auth.allowed.has(account)) throw new NmiError('host-token-forbidden', 'this ServiceAccount may not use /host/token');
+  if (!review.authenticated || !review.username)
+    throw new NmiError('host-token-unauthenticated', 'the bearer token was not accepted');
+  const account = review.username.startsWith(SA_PREFIX)
+    ? review.username.slice(SA_PREFIX.length).replace(':', '/')
+    : '';
+  if (!auth.allowed.has(account))
+    throw new NmiError('host-token-forbidden', 'this ServiceAccount may not use /host/token');
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

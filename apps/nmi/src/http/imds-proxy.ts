@@ -25,7 +25,9 @@ const HOP_BY_HOP = new Set([
   'host',
 ]);
 
-function forwardHeaders(headers: http.IncomingHttpHeaders | http.OutgoingHttpHeaders): http.OutgoingHttpHeaders {
+function forwardHeaders(
+  headers: http.IncomingHttpHeaders | http.OutgoingHttpHeaders,
+): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name.toLowerCase())) out[name] = value;
@@ -57,7 +59,15 @@ export class ImdsProxy {
       });
       upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
       upstream.on('error', (err) => {
-        if (!answered) reject(new NmiError('upstream-unavailable', `metadata endpoint ${url.host} unreachable`, {}, { cause: err }));
+        if (!answered)
+          reject(
+            new NmiError(
+              'upstream-unavailable',
+              `metadata endpoint ${url.host} unreachable`,
+              {},
+              { cause: err },
+            ),
+          );
         else res.destroy(err);
       });
       upstream.on('response', (answer) => {

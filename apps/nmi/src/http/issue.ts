@@ -55,10 +55,16 @@ async function byObjectId(
     const oid = unverifiedClaim(result.set.tokens[0]?.accessToken ?? '', 'oid');
     if (sameId(oid, objectId)) return { identity, result };
   }
-  throw new NmiError('identity-not-found', `Identity not found: no identity of pod ${pod.namespace}/${pod.name} has that object_id`);
+  throw new NmiError(
+    'identity-not-found',
+    `Identity not found: no identity of pod ${pod.namespace}/${pod.name} has that object_id`,
+  );
 }
 
-export function choiceError(choice: Exclude<Choice, { kind: 'chosen' | 'candidates' }>, pod: PodInfo): NmiError {
+export function choiceError(
+  choice: Exclude<Choice, { kind: 'chosen' | 'candidates' }>,
+  pod: PodInfo,
+): NmiError {
   const who = `${pod.namespace}/${pod.name}`;
   switch (choice.kind) {
     case 'pending':
@@ -77,7 +83,8 @@ export function choiceError(choice: Exclude<Choice, { kind: 'chosen' | 'candidat
 
 function notFoundText(reason: string, who: string): string {
   if (reason === 'not-requested-identity') return `the requested identity is not assigned to pod ${who}`;
-  if (reason === 'not-permitted') return `no identity of pod ${who} is permitted by its bindings and namespace`;
+  if (reason === 'not-permitted')
+    return `no identity of pod ${who} is permitted by its bindings and namespace`;
   return `no identity is bound to pod ${who}`;
 }
 

@@ -20,6 +20,8 @@ export function createListener(deps: AppDeps): RequestListener {
       return;
     }
     observeWhenFinished(deps, req, res, () => 'token', classified.path);
-    serveTokenRoute(deps, req, res, classified).catch((err: unknown) => sendError(deps, err, res, classified.path));
+    serveTokenRoute(deps, req, res, classified).catch((err: unknown) =>
+      sendError(deps, err, res, classified.path),
+    );
   };
 }

@@ -9,7 +9,8 @@ export function requireShortUrl(url: string, maxUrlLength: number): void {
 }
 
 export function requireMetadataHeader(required: boolean, req: IncomingMessage): void {
-  if (required && req.headers.metadata !== 'true') throw new NmiError('metadata-header-missing', METADATA_HEADER_TEXT);
+  if (required && req.headers.metadata !== 'true')
+    throw new NmiError('metadata-header-missing', METADATA_HEADER_TEXT);
 }
 
 /** IMDS refuses requests that carry X-Forwarded-For (an SSRF signal); so does NMI. */

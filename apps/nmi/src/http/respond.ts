@@ -8,7 +8,12 @@ import type { Route } from './routes';
 export const JSON_UTF8 = 'application/json; charset=utf-8';
 
 /** A complete JSON answer in one write. */
-export function sendJson(res: ServerResponse, status: number, body: string, headers: OutgoingHttpHeaders = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: OutgoingHttpHeaders = {},
+): void {
   res.writeHead(status, { ...headers, 'Content-Type': JSON_UTF8, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
@@ -26,14 +31,30 @@ export function sendError(deps: AppDeps, err: unknown, res: ServerResponse, path
 }
 
 /** Counts and times the request when its answer is finished. Paths are logged without the query. */
-export function observeWhenFinished(deps: AppDeps, req: IncomingMessage, res: ServerResponse, route: () => Route, path: string): void {
+export function observeWhenFinished(
+  deps: AppDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: () => Route,
+  path: string,
+): void {
   const started = deps.clock.now();
   res.once('finish', () => {
     const seconds = (deps.clock.now() - started) / 1000;
     const r = route();
     deps.metrics.requests.inc({ route: r, status: String(res.statusCode) });
     deps.metrics.requestDuration.observe({ route: r }, seconds);
-    deps.logger.debug({ method: req.method, path, route: r, status: res.statusCode, remote: req.socket.remoteAddress, seconds }, 'request');
+    deps.logger.debug(
+      {
+        method: req.method,
+        path,
+        route: r,
+        status: res.statusCode,
+        remote: req.socket.remoteAddress,
+        seconds,
+      },
+      'request',
+    );
   });
 }
 

@@ -42,6 +42,10 @@ describe('classifyRequest', () => {
   });
 
   it('collapses repeated slashes and splits the query', () => {
-    expect(classifyRequest('//metadata//versions?a=1', on)).toEqual({ route: 'proxy', path: '/metadata/versions', query: 'a=1' });
+    expect(classifyRequest('//metadata//versions?a=1', on)).toEqual({
+      route: 'proxy',
+      path: '/metadata/versions',
+      query: 'a=1',
+    });
   });
 });

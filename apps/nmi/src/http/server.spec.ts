@@ -46,7 +46,9 @@ describe('startServer', () => {
     let heldClosed = false;
     void Promise.race(held.map((h) => h.closed)).then(() => (heldClosed = true));
     held[0]?.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
-    const answer = await new Promise<string>((resolve) => held[0]?.socket.once('data', (d: Buffer) => resolve(d.toString())));
+    const answer = await new Promise<string>((resolve) =>
+      held[0]?.socket.once('data', (d: Buffer) => resolve(d.toString())),
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(heldClosed).toBe(false);
   });
@@ -64,7 +66,9 @@ describe('startServer', () => {
     const { socket, closed } = await connect(server.port);
     socket.write('GET / HTTP/1.1\r\n');
     const drip = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 100);
-    const guard = new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), 5000).unref());
+    const guard = new Promise<'still open'>((resolve) =>
+      setTimeout(() => resolve('still open'), 5000).unref(),
+    );
     try {
       // Without the checking interval node would look only after 30 s.
       expect(await Promise.race([closed.then(() => 'closed' as const), guard])).toBe('closed');

@@ -35,7 +35,10 @@ export interface RunningServer {
 
 export async function startServer(listener: RequestListener, options: ServerOptions): Promise<RunningServer> {
   const server = http.createServer(
-    { maxHeaderSize: options.maxHeaderBytes, connectionsCheckingInterval: connectionCheckIntervalMs(options.requestTimeoutMs) },
+    {
+      maxHeaderSize: options.maxHeaderBytes,
+      connectionsCheckingInterval: connectionCheckIntervalMs(options.requestTimeoutMs),
+    },
     listener,
   );
   server.maxConnections = options.maxConnections;

@@ -13,14 +13,24 @@ import type { ClassifiedRequest } from './routes';
 import { parseTokenQuery } from './token-query';
 
 /** The token route with the checks every metadata route applies first. */
-export async function serveTokenRoute(deps: AppDeps, req: IncomingMessage, res: ServerResponse, target: ClassifiedRequest): Promise<void> {
+export async function serveTokenRoute(
+  deps: AppDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ClassifiedRequest,
+): Promise<void> {
   requireShortUrl(req.url ?? '', deps.options.maxUrlLength);
   requireMetadataHeader(deps.options.metadataHeaderRequired, req);
   rejectForwarded(req);
   await handleToken(deps, req, res, target);
 }
 
-async function handleToken(deps: AppDeps, req: IncomingMessage, res: ServerResponse, target: ClassifiedRequest): Promise<void> {
+async function handleToken(
+  deps: AppDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ClassifiedRequest,
+): Promise<void> {
   if (req.method !== 'GET') throw new NmiError('method-not-allowed', 'only GET is supported');
   const query = parseTokenQuery(target.query);
   const ip = canonicalIp(req.socket.remoteAddress);
@@ -28,11 +38,23 @@ async function handleToken(deps: AppDeps, req: IncomingMessage, res: ServerRespo
   const signal = abortOnClose(res);
   const pod = await deps.resolver.podForIp(ip, signal);
   if (deps.isException(pod)) {
-    deps.logger.info({ audit: 'exception-forwarded', pod: `${pod.namespace}/${pod.name}`, podUid: pod.uid, resource: query.resource }, 'exception pod: forwarded to IMDS');
+    deps.logger.info(
+      {
+        audit: 'exception-forwarded',
+        pod: `${pod.namespace}/${pod.name}`,
+        podUid: pod.uid,
+        resource: query.resource,
+      },
+      'exception pod: forwarded to IMDS',
+    );
     return deps.proxy.forward(req, res, `${target.path}?${target.query}`);
   }
   const issued = await issueToken(pod, query, deps.resolver, deps.tokens, signal);
   deps.metrics.cache.inc({ outcome: issued.result.outcome });
-  sendJson(res, 200, serializeTokenSet(issued.result.set, query.resource, Math.floor(deps.clock.now() / 1000)));
+  sendJson(
+    res,
+    200,
+    serializeTokenSet(issued.result.set, query.resource, Math.floor(deps.clock.now() / 1000)),
+  );
   auditTokenIssued(deps.logger, { route: 'token', pod, issued, resource: query.resource });
 }

@@ -2,8 +2,14 @@ import { parseTokenQuery } from './token-query';
 
 describe('parseTokenQuery', () => {
   it.each([
-    ['resource=https%3A%2F%2Fvault.azure.net', { resource: 'https://vault.azure.net', request: { by: 'none' } }],
-    ['api-version=2018-02-01&resource=r&client_id=C1', { resource: 'r', request: { by: 'clientId', value: 'C1' } }],
+    [
+      'resource=https%3A%2F%2Fvault.azure.net',
+      { resource: 'https://vault.azure.net', request: { by: 'none' } },
+    ],
+    [
+      'api-version=2018-02-01&resource=r&client_id=C1',
+      { resource: 'r', request: { by: 'clientId', value: 'C1' } },
+    ],
     ['resource=r&msi_res_id=%2Fsub%2Fx', { resource: 'r', request: { by: 'resourceId', value: '/sub/x' } }],
     ['resource=r&mi_res_id=%2Fsub%2Fx', { resource: 'r', request: { by: 'resourceId', value: '/sub/x' } }],
     ['resource=r&mi_res_id=a&msi_res_id=a', { resource: 'r', request: { by: 'resourceId', value: 'a' } }],

@@ -32,7 +32,10 @@ function identityRequest(params: URLSearchParams): IdentityRequest {
   const resourceId = msiResId ?? miResId;
   const given = [clientId, resourceId, objectId].filter((v) => v !== undefined).length;
   if (given > 1) {
-    throw new NmiError('bad-query', 'only one of client_id, msi_res_id (mi_res_id) and object_id may be given');
+    throw new NmiError(
+      'bad-query',
+      'only one of client_id, msi_res_id (mi_res_id) and object_id may be given',
+    );
   }
   if (clientId !== undefined) return { by: 'clientId', value: clientId };
   if (resourceId !== undefined) return { by: 'resourceId', value: resourceId };

@@ -98,6 +98,7 @@ export function sortGrants(grants: readonly Grant[]): Grant[] {
 
 function distinctIdentities(grants: readonly Grant[]): IdentityInfo[] {
   const seen = new Map<string, IdentityInfo>();
-  for (const g of grants) if (!seen.has(identityKey(g.identity))) seen.set(identityKey(g.identity), g.identity);
+  for (const g of grants)
+    if (!seen.has(identityKey(g.identity))) seen.set(identityKey(g.identity), g.identity);
   return [...seen.values()];
 }

@@ -43,6 +43,11 @@ export class ManagedGrantSource implements GrantSource {
   }
 
   grantsFor(pod: PodInfo): Grant[] {
-    return managedGrants(pod, this.bindings.byIndex(NAMESPACE_INDEX, pod.namespace), (ns, name) => this.identities.get(ns, name), this.defaultBackend);
+    return managedGrants(
+      pod,
+      this.bindings.byIndex(NAMESPACE_INDEX, pod.namespace),
+      (ns, name) => this.identities.get(ns, name),
+      this.defaultBackend,
+    );
   }
 }

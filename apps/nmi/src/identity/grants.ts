@@ -7,10 +7,19 @@ import {
   type NormalizedAzureIdentity as AzureIdentity,
   type NormalizedAzureIdentityBinding as AzureIdentityBinding,
 } from '@pod-identity/crd-types';
-import { assignedBackend, effectiveBackend, IDENTITY_BACKENDS, type IdentityBackend } from '@pod-identity/domain';
+import {
+  assignedBackend,
+  effectiveBackend,
+  IDENTITY_BACKENDS,
+  type IdentityBackend,
+} from '@pod-identity/domain';
 import type { BindingInfo, Grant, IdentityInfo, PodInfo } from './model';
 
-export function toIdentityInfo(identity: AzureIdentity, fallbackNamespace = '', backend: IdentityBackend = IDENTITY_BACKENDS.VM): IdentityInfo {
+export function toIdentityInfo(
+  identity: AzureIdentity,
+  fallbackNamespace = '',
+  backend: IdentityBackend = IDENTITY_BACKENDS.VM,
+): IdentityInfo {
   return {
     namespace: identity.metadata?.namespace ?? fallbackNamespace,
     name: identity.metadata?.name ?? '',
@@ -66,7 +75,11 @@ export function managedGrants(
     const identity = identityByName(pod.namespace, binding.spec.azureIdentity);
     if (!identity) continue;
     const backend = effectiveBackend(identity.spec, defaultBackend);
-    grants.push({ identity: toIdentityInfo(identity, '', backend), binding: toBindingInfo(binding), state: 'ready' });
+    grants.push({
+      identity: toIdentityInfo(identity, '', backend),
+      binding: toBindingInfo(binding),
+      state: 'ready',
+    });
   }
   return grants;
 }

@@ -63,7 +63,13 @@ describe('Resolver.podForIp', () => {
   it('waits (bounded) for the informer to learn a new pod', async () => {
     const clock = new ManualClock(0);
     const view = pods();
-    const resolver = new Resolver({ pods: new PodIndex(view), grants: noGrants, clock, policy, options: { podLookupWaitMs: 1000, assignmentWaitMs: 0 } });
+    const resolver = new Resolver({
+      pods: new PodIndex(view),
+      grants: noGrants,
+      clock,
+      policy,
+      options: { podLookupWaitMs: 1000, assignmentWaitMs: 0 },
+    });
     const found = resolver.podForIp('10.0.0.7');
     await clock.advance(100);
     view.upsert(pod('late', '10.0.0.7'));
@@ -73,7 +79,13 @@ describe('Resolver.podForIp', () => {
   it('refuses an unknown IP after the bound, and two live pods with one IP at once', async () => {
     const clock = new ManualClock(0);
     const view = pods();
-    const resolver = new Resolver({ pods: new PodIndex(view), grants: noGrants, clock, policy, options: { podLookupWaitMs: 1000, assignmentWaitMs: 0 } });
+    const resolver = new Resolver({
+      pods: new PodIndex(view),
+      grants: noGrants,
+      clock,
+      policy,
+      options: { podLookupWaitMs: 1000, assignmentWaitMs: 0 },
+    });
     const unknown = expect(resolver.podForIp('10.0.0.8')).rejects.toMatchObject({ code: 'caller-unknown' });
     await clock.advance(1001);
     await unknown;

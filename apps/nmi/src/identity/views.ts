@@ -13,7 +13,12 @@ export interface ObjectView<T> {
 
 /** A pod as NMI keeps it: PodInfo plus the metadata the informer keys and versions it by. */
 export interface PodRecord extends PodInfo {
-  readonly metadata: { readonly namespace: string; readonly name: string; readonly resourceVersion?: string; readonly uid?: string };
+  readonly metadata: {
+    readonly namespace: string;
+    readonly name: string;
+    readonly resourceVersion?: string;
+    readonly uid?: string;
+  };
 }
 
 /** Index names and functions, shared by the informers and the in-memory views of unit tests. */
@@ -23,10 +28,14 @@ export const NAMESPACE_INDEX = 'namespace';
 
 export const podIpIndex = (pod: PodRecord): readonly string[] => pod.ips;
 
-export function assignedByPodIndex(a: { readonly spec?: { readonly pod?: string; readonly podNamespace?: string } }): readonly string[] {
+export function assignedByPodIndex(a: {
+  readonly spec?: { readonly pod?: string; readonly podNamespace?: string };
+}): readonly string[] {
   return a.spec?.pod && a.spec.podNamespace ? [`${a.spec.podNamespace}/${a.spec.pod}`] : [];
 }
 
-export function namespaceIndex(o: { readonly metadata?: { readonly namespace?: string } }): readonly string[] {
+export function namespaceIndex(o: {
+  readonly metadata?: { readonly namespace?: string };
+}): readonly string[] {
   return o.metadata?.namespace ? [o.metadata.namespace] : [];
 }

@@ -10,11 +10,22 @@ import { toPodRecord } from './pod-info';
 let version = 0;
 function pod(name: string, ip: string, phase = 'Running'): V1Pod {
   version++;
-  return { metadata: { namespace: 'ns', name, uid: `uid-${name}`, resourceVersion: String(version) }, status: { phase, podIP: ip, podIPs: [{ ip }] } };
+  return {
+    metadata: { namespace: 'ns', name, uid: `uid-${name}`, resourceVersion: String(version) },
+    status: { phase, podIP: ip, podIPs: [{ ip }] },
+  };
 }
 
-function podInformer(server: FakeListerWatcher<V1Pod>, extra: { backoff?: { initialMs: number; maxMs: number } } = {}): Informer<PodRecord, V1Pod> {
-  return new Informer<PodRecord, V1Pod>({ listerWatcher: server, transform: toPodRecord, indexes: { [POD_IP_INDEX]: podIpIndex }, ...extra });
+function podInformer(
+  server: FakeListerWatcher<V1Pod>,
+  extra: { backoff?: { initialMs: number; maxMs: number } } = {},
+): Informer<PodRecord, V1Pod> {
+  return new Informer<PodRecord, V1Pod>({
+    listerWatcher: server,
+    transform: toPodRecord,
+    indexes: { [POD_IP_INDEX]: podIpIndex },
+    ...extra,
+  });
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -22,7 +33,7 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('informerFeed and informerView over the libs/kube Informer', () => {
-  it('reads pods from the informer\'s own store and IP index, follows add/update/delete, and reports synced', async () => {
+  it("reads pods from the informer's own store and IP index, follows add/update/delete, and reports synced", async () => {
     const server = new FakeListerWatcher<V1Pod>();
     server.put(pod('a', '10.0.0.1'));
     const informer = podInformer(server);

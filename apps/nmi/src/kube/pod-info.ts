@@ -43,6 +43,8 @@ export function podCanSpoof(pod: V1Pod): boolean {
   const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
   return containers.some((c) => {
     const sc = c.securityContext;
-    return sc?.privileged === true || (sc?.capabilities?.add ?? []).some((cap) => /^(CAP_)?NET_RAW$/i.test(cap));
+    return (
+      sc?.privileged === true || (sc?.capabilities?.add ?? []).some((cap) => /^(CAP_)?NET_RAW$/i.test(cap))
+    );
   });
 }

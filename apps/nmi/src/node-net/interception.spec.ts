@@ -1,7 +1,8 @@
 import { ensureRouteLocalnet, ROUTE_LOCALNET } from './interception';
 
 describe('route_localnet', () => {
-  const readOnly = (): Promise<void> => Promise.reject(Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' }));
+  const readOnly = (): Promise<void> =>
+    Promise.reject(Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' }));
 
   it('leaves it alone when it is already 1 (kube-proxy set it), without trying to write', async () => {
     const writes: string[] = [];
@@ -32,6 +33,11 @@ describe('route_localnet', () => {
   });
 
   it('tries the write when the value cannot be read', async () => {
-    expect(await ensureRouteLocalnet(() => Promise.reject(new Error('ENOENT')), async () => undefined)).toBe('set');
+    expect(
+      await ensureRouteLocalnet(
+        () => Promise.reject(new Error('ENOENT')),
+        async () => undefined,
+      ),
+    ).toBe('set');
   });
 });

@@ -13,14 +13,21 @@ export const KUBENET_TEXT =
   'AAD Pod Identity is not supported for Kubenet: a pod with NET_RAW can ARP-spoof another pod and take its identity. Pass --allow-network-plugin-kubenet only if every pod drops NET_RAW.';
 
 /** Throws when the node uses kubenet and that is not allowed. A missing kubelet file is only a warning. */
-export async function kubenetGuard(config: NmiConfig, logger: Logger, read: (path: string) => Promise<string> = (p) => readFile(p, 'utf8')): Promise<void> {
+export async function kubenetGuard(
+  config: NmiConfig,
+  logger: Logger,
+  read: (path: string) => Promise<string> = (p) => readFile(p, 'utf8'),
+): Promise<void> {
   if (config.iptables.allowKubenet) return;
   let text: string;
   try {
     text = await read(config.iptables.kubeletConfig);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      logger.warn({ file: config.iptables.kubeletConfig }, 'kubelet config not found: cannot check for kubenet');
+      logger.warn(
+        { file: config.iptables.kubeletConfig },
+        'kubelet config not found: cannot check for kubenet',
+      );
       return;
     }
     throw err;
@@ -58,7 +65,12 @@ export async function ensureRouteLocalnet(
 export function interceptionManager(config: NmiConfig, run?: CommandRunner): IptablesManager {
   const target = dnatTarget(config.listenAddress, config.hostIp);
   return new IptablesManager(
-    desiredRules({ metadataIp: config.metadataIp, metadataPort: config.metadataPort, targetIp: target, targetPort: config.port }),
+    desiredRules({
+      metadataIp: config.metadataIp,
+      metadataPort: config.metadataPort,
+      targetIp: target,
+      targetPort: config.port,
+    }),
     run,
   );
 }
@@ -114,7 +126,8 @@ export class InterceptionLoop {
       const outcome = await this.deps.manager.reconcile();
       this.healthy = true;
       this.deps.metrics.iptablesReconciles.inc({ outcome });
-      if (outcome === 'repaired') this.deps.logger.warn('iptables interception rules were missing or wrong; repaired');
+      if (outcome === 'repaired')
+        this.deps.logger.warn('iptables interception rules were missing or wrong; repaired');
       await this.flushConntrackOnce();
     } catch (err) {
       this.healthy = false;
@@ -133,7 +146,10 @@ export class InterceptionLoop {
   private async setRouteLocalnet(): Promise<void> {
     const target = dnatTarget(this.deps.config.listenAddress, this.deps.config.hostIp);
     if (!this.deps.config.iptables.setRouteLocalnet || !target.startsWith('127.')) return;
-    const outcome = await ensureRouteLocalnet((p) => readFile(p, 'utf8'), (p, v) => writeFile(p, v));
+    const outcome = await ensureRouteLocalnet(
+      (p) => readFile(p, 'utf8'),
+      (p, v) => writeFile(p, v),
+    );
     if (outcome === 'not-settable')
       this.deps.logger.warn(
         { file: ROUTE_LOCALNET },

@@ -64,7 +64,11 @@ export class IptablesManager {
 }
 
 /** Deletes conntrack entries of TCP connections to the metadata address opened before the rules existed. */
-export async function flushMetadataConntrack(metadataIp: string, metadataPort: number, run: CommandRunner = execRunner): Promise<void> {
+export async function flushMetadataConntrack(
+  metadataIp: string,
+  metadataPort: number,
+  run: CommandRunner = execRunner,
+): Promise<void> {
   const args = ['-D', '-p', 'tcp', '--orig-dst', metadataIp, '--orig-port-dst', String(metadataPort)];
   const result = await run('conntrack', args);
   // Exit 1 with "0 flow entries" means there was nothing to delete.

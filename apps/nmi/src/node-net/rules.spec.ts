@@ -1,6 +1,19 @@
-import { CHAIN, desiredRules, dnatTarget, expectedListing, kubeletUsesKubenet, planReconcile, planUninstall } from './rules';
+import {
+  CHAIN,
+  desiredRules,
+  dnatTarget,
+  expectedListing,
+  kubeletUsesKubenet,
+  planReconcile,
+  planUninstall,
+} from './rules';
 
-const set = desiredRules({ metadataIp: '169.254.169.254', metadataPort: 80, targetIp: '127.0.0.1', targetPort: 2579 });
+const set = desiredRules({
+  metadataIp: '169.254.169.254',
+  metadataPort: 80,
+  targetIp: '127.0.0.1',
+  targetPort: 2579,
+});
 const expected = expectedListing(set);
 
 describe('iptables rule set', () => {
@@ -13,19 +26,40 @@ describe('iptables rule set', () => {
   });
 
   it.each([
-    ['fresh node', { chainListing: undefined, jumpPresent: false }, [['-N', CHAIN], ...set.rules, ['-I', 'PREROUTING', '1', '-j', CHAIN]]],
+    [
+      'fresh node',
+      { chainListing: undefined, jumpPresent: false },
+      [['-N', CHAIN], ...set.rules, ['-I', 'PREROUTING', '1', '-j', CHAIN]],
+    ],
     ['already correct: nothing to do (idempotent)', { chainListing: expected, jumpPresent: true }, []],
     ['correct with trailing blank line', { chainListing: [...expected, ''], jumpPresent: true }, []],
-    ['jump missing only', { chainListing: expected, jumpPresent: false }, [['-I', 'PREROUTING', '1', '-j', CHAIN]]],
-    ['tampered rule', { chainListing: [expected[0], '-A aad-metadata -j RETURN'], jumpPresent: true }, [['-F', CHAIN], ...set.rules]],
-    ['extra rule', { chainListing: [...expected, '-A aad-metadata -j ACCEPT'], jumpPresent: true }, [['-F', CHAIN], ...set.rules]],
+    [
+      'jump missing only',
+      { chainListing: expected, jumpPresent: false },
+      [['-I', 'PREROUTING', '1', '-j', CHAIN]],
+    ],
+    [
+      'tampered rule',
+      { chainListing: [expected[0], '-A aad-metadata -j RETURN'], jumpPresent: true },
+      [['-F', CHAIN], ...set.rules],
+    ],
+    [
+      'extra rule',
+      { chainListing: [...expected, '-A aad-metadata -j ACCEPT'], jumpPresent: true },
+      [['-F', CHAIN], ...set.rules],
+    ],
     ['empty chain', { chainListing: ['-N aad-metadata'], jumpPresent: true }, [['-F', CHAIN], ...set.rules]],
   ])('%s', (_name, observed, commands) => {
     expect(planReconcile(observed, set)).toEqual(commands);
   });
 
   it('other port and target', () => {
-    const other = desiredRules({ metadataIp: '169.254.169.254', metadataPort: 80, targetIp: '10.0.0.4', targetPort: 3000 });
+    const other = desiredRules({
+      metadataIp: '169.254.169.254',
+      metadataPort: 80,
+      targetIp: '10.0.0.4',
+      targetPort: 3000,
+    });
     expect(expectedListing(other)[1]).toContain('--to-destination 10.0.0.4:3000');
   });
 

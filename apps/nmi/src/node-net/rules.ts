@@ -24,11 +24,23 @@ export interface RuleSet {
 
 export function desiredRules(options: RuleOptions): RuleSet {
   const dnat = [
-    '-A', CHAIN,
-    '!', '-s', '127.0.0.1/32',
-    '-d', `${options.metadataIp}/32`,
-    '-p', 'tcp', '-m', 'tcp', '--dport', String(options.metadataPort),
-    '-j', 'DNAT', '--to-destination', `${options.targetIp}:${options.targetPort}`,
+    '-A',
+    CHAIN,
+    '!',
+    '-s',
+    '127.0.0.1/32',
+    '-d',
+    `${options.metadataIp}/32`,
+    '-p',
+    'tcp',
+    '-m',
+    'tcp',
+    '--dport',
+    String(options.metadataPort),
+    '-j',
+    'DNAT',
+    '--to-destination',
+    `${options.targetIp}:${options.targetPort}`,
   ];
   return { table: 'nat', chain: CHAIN, rules: [dnat, ['-A', CHAIN, '-j', 'RETURN']], jump: ['-j', CHAIN] };
 }

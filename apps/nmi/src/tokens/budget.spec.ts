@@ -10,7 +10,10 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 describe('UpstreamBudget', () => {
   it('never runs more than maxConcurrent at once', async () => {
     const clock = new ManualClock(0);
-    const budget = new UpstreamBudget({ ratePerSec: 100, burst: 100, maxConcurrent: 2, maxWaitMs: 10_000 }, clock);
+    const budget = new UpstreamBudget(
+      { ratePerSec: 100, burst: 100, maxConcurrent: 2, maxWaitMs: 10_000 },
+      clock,
+    );
     const gates = [deferred(), deferred(), deferred()];
     let peak = 0;
     const runs = gates.map((g) =>
@@ -31,7 +34,10 @@ describe('UpstreamBudget', () => {
 
   it('limits the start rate with a token bucket', async () => {
     const clock = new ManualClock(0);
-    const budget = new UpstreamBudget({ ratePerSec: 2, burst: 2, maxConcurrent: 10, maxWaitMs: 10_000 }, clock);
+    const budget = new UpstreamBudget(
+      { ratePerSec: 2, burst: 2, maxConcurrent: 10, maxWaitMs: 10_000 },
+      clock,
+    );
     let started = 0;
     const runs = [1, 2, 3].map(() => budget.run(async () => void started++));
     await clock.advance(0);
@@ -43,7 +49,10 @@ describe('UpstreamBudget', () => {
 
   it('gives up after maxWaitMs with upstream-busy', async () => {
     const clock = new ManualClock(0);
-    const budget = new UpstreamBudget({ ratePerSec: 100, burst: 100, maxConcurrent: 1, maxWaitMs: 200 }, clock);
+    const budget = new UpstreamBudget(
+      { ratePerSec: 100, burst: 100, maxConcurrent: 1, maxWaitMs: 200 },
+      clock,
+    );
     const gate = deferred();
     const first = budget.run(() => gate.promise);
     const second = budget.run(async () => 'never');

@@ -49,7 +49,8 @@ export class UpstreamBudget {
         return;
       }
       const left = deadline - this.clock.now();
-      if (left <= 0 || signal?.aborted) throw new NmiError('upstream-busy', 'upstream request budget exhausted, retry');
+      if (left <= 0 || signal?.aborted)
+        throw new NmiError('upstream-busy', 'upstream request budget exhausted, retry');
       const tokenWait = this.starts.waitMs(this.clock.now());
       const untilToken = tokenWait === 0 ? left : tokenWait;
       await this.released.wait(Math.max(1, Math.min(left, untilToken)), this.clock, signal);

@@ -2,11 +2,20 @@ import { ManualClock } from '@pod-identity/platform';
 import { TokenCache, type TokenCacheOptions } from './cache';
 import type { TokenSet } from './token';
 
-const OPTIONS: TokenCacheOptions = { maxEntries: 3, minRemainingSec: 300, refreshFraction: 0.5, staleGraceSec: 30, random: () => 0 };
+const OPTIONS: TokenCacheOptions = {
+  maxEntries: 3,
+  minRemainingSec: 300,
+  refreshFraction: 0.5,
+  staleGraceSec: 30,
+  random: () => 0,
+};
 const T0 = 1_700_000_000_000;
 
 function set(name: string, expiresOn: number): TokenSet {
-  return { tokens: [{ accessToken: name, expiresOn, notBefore: expiresOn - 3600, tokenType: 'Bearer' }], multiTenant: false };
+  return {
+    tokens: [{ accessToken: name, expiresOn, notBefore: expiresOn - 3600, tokenType: 'Bearer' }],
+    multiTenant: false,
+  };
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {

@@ -106,11 +106,18 @@ export class EntraTokenClient {
     return { tokens, multiTenant: request.tenantIds.length > 1 };
   }
 
-  private async one(credential: TokenCredential, request: SpTokenRequest, signal?: AbortSignal): Promise<IssuedToken> {
+  private async one(
+    credential: TokenCredential,
+    request: SpTokenRequest,
+    signal?: AbortSignal,
+  ): Promise<IssuedToken> {
     const started = this.nowMs();
     let outcome: 'ok' | 'rejected' | 'unavailable' = 'unavailable';
     try {
-      const token = await this.budget.run(() => this.withTimeout(credential, request.resource, signal), signal);
+      const token = await this.budget.run(
+        () => this.withTimeout(credential, request.resource, signal),
+        signal,
+      );
       outcome = 'ok';
       const nowSec = Math.floor(this.nowMs() / 1000);
       return {
@@ -129,7 +136,11 @@ export class EntraTokenClient {
     }
   }
 
-  private async withTimeout(credential: TokenCredential, resource: string, signal?: AbortSignal): Promise<AccessToken> {
+  private async withTimeout(
+    credential: TokenCredential,
+    resource: string,
+    signal?: AbortSignal,
+  ): Promise<AccessToken> {
     const abort = AbortSignal.any([AbortSignal.timeout(this.timeoutMs * 2), ...(signal ? [signal] : [])]);
     let onAbort: () => void = () => undefined;
     const aborted = new Promise<never>((_, reject) => {
@@ -137,7 +148,10 @@ export class EntraTokenClient {
       abort.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      const token = await Promise.race([credential.getToken(resourceToScope(resource), { abortSignal: abort }), aborted]);
+      const token = await Promise.race([
+        credential.getToken(resourceToScope(resource), { abortSignal: abort }),
+        aborted,
+      ]);
       if (!token) throw new NmiError('upstream-unavailable', 'Entra ID returned no token');
       return token;
     } finally {
@@ -158,10 +172,14 @@ export function mapEntraError(err: unknown): NmiError {
     code === 'invalid_client' ||
     code === 'unauthorized_client';
   if (rejected) {
-    return new NmiError('upstream-rejected', `Entra ID refused the service principal${code ? ` (${code})` : ''}`, {
-      upstreamStatus: status,
-      upstreamError: code,
-    });
+    return new NmiError(
+      'upstream-rejected',
+      `Entra ID refused the service principal${code ? ` (${code})` : ''}`,
+      {
+        upstreamStatus: status,
+        upstreamError: code,
+      },
+    );
   }
   return new NmiError('upstream-unavailable', 'Entra ID token request failed', { upstreamStatus: status });
 }

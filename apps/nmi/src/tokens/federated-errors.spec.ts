@@ -31,16 +31,19 @@ describe('aadstsCode', () => {
 });
 
 describe('mapFederatedError → the IMDS-style answer', () => {
-  it.each([70021, 700211, 700212, 700213])('AADSTS%d (no matching federated credential) is final: 403 naming the subject', (code) => {
-    const mapped = mapFederatedError(msalServerError(code), SUBJECT);
-    const rendered = renderError(mapped, RENDER);
-    expect(rendered.status).toBe(403);
-    expect(rendered.headers['Retry-After']).toBeUndefined();
-    expect(JSON.parse(rendered.body)).toEqual({
-      error: 'access_denied',
-      error_description: expect.stringContaining(`federated token of ${SUBJECT} (AADSTS${code})`),
-    });
-  });
+  it.each([70021, 700211, 700212, 700213])(
+    'AADSTS%d (no matching federated credential) is final: 403 naming the subject',
+    (code) => {
+      const mapped = mapFederatedError(msalServerError(code), SUBJECT);
+      const rendered = renderError(mapped, RENDER);
+      expect(rendered.status).toBe(403);
+      expect(rendered.headers['Retry-After']).toBeUndefined();
+      expect(JSON.parse(rendered.body)).toEqual({
+        error: 'access_denied',
+        error_description: expect.stringContaining(`federated token of ${SUBJECT} (AADSTS${code})`),
+      });
+    },
+  );
 
   it.each([
     [700016, 'client id'],
@@ -60,8 +63,14 @@ describe('mapFederatedError → the IMDS-style answer', () => {
   });
 
   it('Entra throttling or outage without an AADSTS code stays retryable, a 401 without one stays final', () => {
-    expect(renderError(mapFederatedError(new AuthenticationError(429, 'busy'), SUBJECT), RENDER).status).toBe(503);
-    expect(renderError(mapFederatedError(new AuthenticationError(503, 'down'), SUBJECT), RENDER).status).toBe(503);
-    expect(renderError(mapFederatedError(new AuthenticationError(401, 'no'), SUBJECT), RENDER).status).toBe(403);
+    expect(renderError(mapFederatedError(new AuthenticationError(429, 'busy'), SUBJECT), RENDER).status).toBe(
+      503,
+    );
+    expect(renderError(mapFederatedError(new AuthenticationError(503, 'down'), SUBJECT), RENDER).status).toBe(
+      503,
+    );
+    expect(renderError(mapFederatedError(new AuthenticationError(401, 'no'), SUBJECT), RENDER).status).toBe(
+      403,
+    );
   });
 });

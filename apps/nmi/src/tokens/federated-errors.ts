@@ -10,20 +10,29 @@ import { mapEntraError } from './entra-client';
 const NO_MATCH = new Set([70021, 700211, 700212, 700213]);
 /** Final refusals about the client or the assertion itself. */
 const REFUSED = new Map<number, string>([
-  [700016, 'Entra ID does not know the client id in this tenant (check the AzureIdentity clientID and tenant)'],
+  [
+    700016,
+    'Entra ID does not know the client id in this tenant (check the AzureIdentity clientID and tenant)',
+  ],
   [90002, 'Entra ID does not know the tenant (check spec.tenantID or --federated-tenant-id)'],
   [50013, "Entra ID could not check the token's signature against the issuer's keys (wrong issuer URL?)"],
   [50027, 'Entra ID found the ServiceAccount token malformed'],
 ]);
 /** Transient: another attempt (with a fresh ServiceAccount token) may succeed. */
 const RETRYABLE = new Map<number, string>([
-  [700024, 'the ServiceAccount token is outside its valid time range at Entra ID (clock skew between the cluster and Entra?)'],
+  [
+    700024,
+    'the ServiceAccount token is outside its valid time range at Entra ID (clock skew between the cluster and Entra?)',
+  ],
   [50166, "Entra ID could not reach the issuer's OIDC discovery endpoint"],
 ]);
 
 /** The first AADSTS code an @azure/identity error carries (its errorResponse or its message text). */
 export function aadstsCode(err: unknown): number | undefined {
-  const e = err as { errorResponse?: { errorCodes?: unknown; errorDescription?: unknown }; message?: unknown };
+  const e = err as {
+    errorResponse?: { errorCodes?: unknown; errorDescription?: unknown };
+    message?: unknown;
+  };
   const codes = e?.errorResponse?.errorCodes;
   if (Array.isArray(codes) && typeof codes[0] === 'number') return codes[0];
   for (const text of [e?.errorResponse?.errorDescription, e?.message]) {
@@ -48,6 +57,7 @@ export function mapFederatedError(err: unknown, subject: string): NmiError {
   const refused = REFUSED.get(code);
   if (refused) return new NmiError('upstream-rejected', `${refused} (AADSTS${code})`, detail);
   const retryable = RETRYABLE.get(code);
-  if (retryable) return new NmiError('upstream-unavailable', `${retryable} (AADSTS${code}); retry shortly`, detail);
+  if (retryable)
+    return new NmiError('upstream-unavailable', `${retryable} (AADSTS${code}); retry shortly`, detail);
   return mapEntraError(err);
 }

@@ -23,7 +23,15 @@ function identity(spec: Partial<IdentityInfo['spec']> = {}): IdentityInfo {
 }
 
 function pod(name: string, serviceAccount?: string): PodInfo {
-  return { namespace: 'team-a', name, uid: `uid-${name}`, labels: {}, phase: 'Running', ips: ['10.0.0.1'], serviceAccount };
+  return {
+    namespace: 'team-a',
+    name,
+    uid: `uid-${name}`,
+    labels: {},
+    phase: 'Running',
+    ips: ['10.0.0.1'],
+    serviceAccount,
+  };
 }
 
 describe('FederatedTokenSource', () => {
@@ -46,9 +54,15 @@ describe('FederatedTokenSource', () => {
         return { token: `entra-token-${exchanged.length}`, expiresOnTimestamp: clock.now() + 3600_000 };
       },
     });
-    const budget = new UpstreamBudget({ ratePerSec: 100, burst: 100, maxConcurrent: 4, maxWaitMs: 1000 }, clock);
+    const budget = new UpstreamBudget(
+      { ratePerSec: 100, burst: 100, maxConcurrent: 4, maxWaitMs: 1000 },
+      clock,
+    );
     const entra = new EntraTokenClient(credentials, budget, () => clock.now(), 5000);
-    const cache = new TokenCache({ maxEntries: 10, minRemainingSec: 300, refreshFraction: 0.5, staleGraceSec: 30, random: () => 0 }, clock);
+    const cache = new TokenCache(
+      { maxEntries: 10, minRemainingSec: 300, refreshFraction: 0.5, staleGraceSec: 30, random: () => 0 },
+      clock,
+    );
     const mint = async (req: ServiceAccountTokenRequest): Promise<string> => {
       minted.push(req);
       if (mintFails) throw mintFails;
@@ -58,19 +72,37 @@ describe('FederatedTokenSource', () => {
       cache,
       entra,
       mint,
-      options: { defaultAuthorityHost: 'https://login.example/', defaultTenantId: 'cluster-tenant', timeoutMs: 5000 },
+      options: {
+        defaultAuthorityHost: 'https://login.example/',
+        defaultTenantId: 'cluster-tenant',
+        timeoutMs: 5000,
+      },
       logger: { warn: (_f: unknown, m?: string) => warnings.push(m ?? '') },
       nowMs: () => clock.now(),
     });
   });
 
-  it('mints a 10-minute token of the pod\'s own ServiceAccount, bound to the pod, and presents it as the assertion', async () => {
+  it("mints a 10-minute token of the pod's own ServiceAccount, bound to the pod, and presents it as the assertion", async () => {
     const result = await source.get(identity(), pod('p1', 'reader'), 'https://vault.azure.net');
     expect(minted).toEqual([
-      { namespace: 'team-a', serviceAccount: 'reader', podName: 'p1', podUid: 'uid-p1', audience: 'api://AzureADTokenExchange', expirationSeconds: 600, timeoutMs: 5000 },
+      {
+        namespace: 'team-a',
+        serviceAccount: 'reader',
+        podName: 'p1',
+        podUid: 'uid-p1',
+        audience: 'api://AzureADTokenExchange',
+        expirationSeconds: 600,
+        timeoutMs: 5000,
+      },
     ]);
     expect(exchanged).toEqual([
-      expect.objectContaining({ tenantId: 'tenant-1', clientId: CLIENT, authorityHost: 'https://login.example/', material: { kind: 'assertion', assertion: 'sa-token-of-reader' }, scope: 'https://vault.azure.net/.default' }),
+      expect.objectContaining({
+        tenantId: 'tenant-1',
+        clientId: CLIENT,
+        authorityHost: 'https://login.example/',
+        material: { kind: 'assertion', assertion: 'sa-token-of-reader' },
+        scope: 'https://vault.azure.net/.default',
+      }),
     ]);
     expect(result.set.tokens[0]).toMatchObject({ accessToken: 'entra-token-1', clientId: CLIENT });
   });
@@ -83,20 +115,35 @@ describe('FederatedTokenSource', () => {
     expect(minted.map((m) => m.serviceAccount)).toEqual(['reader', 'writer', 'default']);
   });
 
-  it('uses the identity\'s authority and tenant, else the defaults', async () => {
-    await source.get(identity({ tenantID: undefined, adEndpoint: 'https://login.sovereign.example/' }), pod('p1'), 'r');
-    expect(exchanged[0]).toMatchObject({ tenantId: 'cluster-tenant', authorityHost: 'https://login.sovereign.example/' });
+  it("uses the identity's authority and tenant, else the defaults", async () => {
+    await source.get(
+      identity({ tenantID: undefined, adEndpoint: 'https://login.sovereign.example/' }),
+      pod('p1'),
+      'r',
+    );
+    expect(exchanged[0]).toMatchObject({
+      tenantId: 'cluster-tenant',
+      authorityHost: 'https://login.sovereign.example/',
+    });
   });
 
   it('refuses (retryable) an identity without any tenant, before any TokenRequest', async () => {
     const bare = new FederatedTokenSource({
-      cache: new TokenCache({ maxEntries: 1, minRemainingSec: 0, refreshFraction: 0.5, staleGraceSec: 0 }, clock),
+      cache: new TokenCache(
+        { maxEntries: 1, minRemainingSec: 0, refreshFraction: 0.5, staleGraceSec: 0 },
+        clock,
+      ),
       entra: {} as EntraTokenClient,
       mint: async () => 'x',
       options: { defaultAuthorityHost: 'h', timeoutMs: 1 },
       logger: { warn: () => undefined },
     });
-    expect(() => bare.get(identity({ tenantID: undefined }), pod('p1'), 'r')).toThrow(expect.objectContaining({ code: 'credential-unavailable', message: expect.stringContaining('--federated-tenant-id') }));
+    expect(() => bare.get(identity({ tenantID: undefined }), pod('p1'), 'r')).toThrow(
+      expect.objectContaining({
+        code: 'credential-unavailable',
+        message: expect.stringContaining('--federated-tenant-id'),
+      }),
+    );
   });
 
   it.each([

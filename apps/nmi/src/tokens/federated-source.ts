@@ -2,7 +2,12 @@
 // pod and short-lived, exchanged at Entra ID for a token of the identity. Nothing from IMDS is used, so
 // an identity on this backend never needs to be on the node's VM. Tokens are cached per ServiceAccount:
 // Entra issues the same token to every pod of one ServiceAccount, and never to another.
-import { canonicalId, podServiceAccount, serviceAccountSubject, TOKEN_EXCHANGE_AUDIENCE } from '@pod-identity/domain';
+import {
+  canonicalId,
+  podServiceAccount,
+  serviceAccountSubject,
+  TOKEN_EXCHANGE_AUDIENCE,
+} from '@pod-identity/domain';
 import { statusCodeOf } from '@pod-identity/kube';
 import type { Logger } from '@pod-identity/platform';
 import { NmiError } from '../errors';
@@ -57,13 +62,28 @@ export class FederatedTokenSource {
     const tenantId = spec.tenantID || this.deps.options.defaultTenantId;
     if (!spec.clientID) throw new NmiError('credential-unavailable', `AzureIdentity ${name} has no clientID`);
     if (!tenantId) {
-      this.warnOnce(`tenant|${name}`, { identity: name }, 'federated identity without a tenant: set spec.tenantID or --federated-tenant-id');
-      throw new NmiError('credential-unavailable', `AzureIdentity ${name} is federated but has no tenantID, and NMI has no --federated-tenant-id`);
+      this.warnOnce(
+        `tenant|${name}`,
+        { identity: name },
+        'federated identity without a tenant: set spec.tenantID or --federated-tenant-id',
+      );
+      throw new NmiError(
+        'credential-unavailable',
+        `AzureIdentity ${name} is federated but has no tenantID, and NMI has no --federated-tenant-id`,
+      );
     }
     const clientId = spec.clientID;
     const authorityHost = spec.adEndpoint || this.deps.options.defaultAuthorityHost;
     const serviceAccount = podServiceAccount(pod.serviceAccount);
-    const key = ['fed', authorityHost, tenantId, canonicalId(clientId), pod.namespace, serviceAccount, resource].join('|');
+    const key = [
+      'fed',
+      authorityHost,
+      tenantId,
+      canonicalId(clientId),
+      pod.namespace,
+      serviceAccount,
+      resource,
+    ].join('|');
     const subject = serviceAccountSubject(pod.namespace, serviceAccount);
     return this.deps.cache.get(key, async () => {
       const assertion = await this.serviceAccountToken(pod, serviceAccount);
@@ -78,7 +98,11 @@ export class FederatedTokenSource {
         });
       } catch (err) {
         if (err instanceof NmiError && err.code === 'upstream-rejected') {
-          this.warnOnce(`entra|${key}`, { identity: name, subject, aadsts: err.detail.upstreamError }, err.message);
+          this.warnOnce(
+            `entra|${key}`,
+            { identity: name, subject, aadsts: err.detail.upstreamError },
+            err.message,
+          );
         }
         throw err;
       }
@@ -106,14 +130,24 @@ export class FederatedTokenSource {
     const status = statusCodeOf(err);
     const fields = { pod: `${pod.namespace}/${pod.name}`, serviceAccount: who, status, err };
     if (status === 403) {
-      this.warnOnce('rbac', fields, "NMI may not create ServiceAccount tokens: grant its ClusterRole 'create' on 'serviceaccounts/token'");
+      this.warnOnce(
+        'rbac',
+        fields,
+        "NMI may not create ServiceAccount tokens: grant its ClusterRole 'create' on 'serviceaccounts/token'",
+      );
       return new NmiError('credential-unavailable', 'NMI is not allowed to request ServiceAccount tokens');
     }
     if (status === 404 || status === 409) {
-      return new NmiError('credential-unavailable', `no ServiceAccount token for pod ${pod.namespace}/${pod.name}: the pod or its ServiceAccount ${who} is gone`);
+      return new NmiError(
+        'credential-unavailable',
+        `no ServiceAccount token for pod ${pod.namespace}/${pod.name}: the pod or its ServiceAccount ${who} is gone`,
+      );
     }
     this.warnOnce(`mint|${who}`, fields, 'TokenRequest failed; retrying with the next request');
-    return new NmiError('upstream-unavailable', 'the API server did not issue a ServiceAccount token; retry shortly');
+    return new NmiError(
+      'upstream-unavailable',
+      'the API server did not issue a ServiceAccount token; retry shortly',
+    );
   }
 
   private warnOnce(key: string, fields: Record<string, unknown>, message: string): void {

@@ -35,7 +35,9 @@ export function httpGet(url: URL, options: HttpGetOptions): Promise<HttpGetResul
         if (size > options.maxBytes) req.destroy(new Error('response too large'));
         else chunks.push(chunk);
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', (err) => fail('response failed', err));
     });
     req.end();

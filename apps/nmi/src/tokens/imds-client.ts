@@ -92,7 +92,8 @@ function parseImdsToken(body: string, nowSec: number): IssuedToken {
 function numberField(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return Math.floor(value);
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
-  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return Math.floor(Date.parse(value) / 1000);
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value)))
+    return Math.floor(Date.parse(value) / 1000);
   return undefined;
 }
 

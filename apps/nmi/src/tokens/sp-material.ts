@@ -5,11 +5,18 @@ import { IDENTITY_TYPES } from '@pod-identity/crd-types';
 import forge from 'node-forge';
 import { NmiError } from '../errors';
 
-export type SpMaterial = { readonly kind: 'secret'; readonly secret: string } | { readonly kind: 'certificate'; readonly pem: string };
+export type SpMaterial =
+  | { readonly kind: 'secret'; readonly secret: string }
+  | { readonly kind: 'certificate'; readonly pem: string };
 
-type ServicePrincipalType = typeof IDENTITY_TYPES.ServicePrincipal | typeof IDENTITY_TYPES.ServicePrincipalCertificate;
+type ServicePrincipalType =
+  typeof IDENTITY_TYPES.ServicePrincipal | typeof IDENTITY_TYPES.ServicePrincipalCertificate;
 
-export function secretMaterial(type: ServicePrincipalType, data: Readonly<Record<string, Buffer>>, ref: string): SpMaterial {
+export function secretMaterial(
+  type: ServicePrincipalType,
+  data: Readonly<Record<string, Buffer>>,
+  ref: string,
+): SpMaterial {
   return type === IDENTITY_TYPES.ServicePrincipal ? clientSecret(data, ref) : certificate(data, ref);
 }
 
@@ -24,12 +31,16 @@ function clientSecret(data: Readonly<Record<string, Buffer>>, ref: string): SpMa
 
 function certificate(data: Readonly<Record<string, Buffer>>, ref: string): SpMaterial {
   const pfx = data.certificate;
-  if (!pfx || pfx.length === 0) throw new NmiError('credential-unavailable', `secret ${ref} has no certificate key`);
+  if (!pfx || pfx.length === 0)
+    throw new NmiError('credential-unavailable', `secret ${ref} has no certificate key`);
   const password = data.password?.toString('utf8') ?? '';
   try {
     return { kind: 'certificate', pem: pfxToPem(pfx, password) };
   } catch {
-    throw new NmiError('credential-unavailable', `secret ${ref}: the certificate cannot be read with the given password`);
+    throw new NmiError(
+      'credential-unavailable',
+      `secret ${ref}: the certificate cannot be read with the given password`,
+    );
   }
 }
 
@@ -38,7 +49,8 @@ export function pfxToPem(pfx: Buffer, password: string): string {
   const asn1 = forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary')));
   const p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
   const keyBags = [
-    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
+    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ??
+      []),
     ...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
   ];
   const certBags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];

@@ -13,7 +13,10 @@ import type { ImdsTokenClient } from './imds-client';
 import { secretMaterial } from './sp-material';
 
 /** Reads a Secret's data; undefined when it does not exist. */
-export type SecretReader = (namespace: string, name: string) => Promise<Readonly<Record<string, Buffer>> | undefined>;
+export type SecretReader = (
+  namespace: string,
+  name: string,
+) => Promise<Readonly<Record<string, Buffer>> | undefined>;
 
 export interface TokenServiceOptions {
   readonly defaultAuthorityHost: string;
@@ -40,14 +43,24 @@ export class TokenService {
    */
   get(identity: IdentityInfo, resource: string, pod: PodInfo): Promise<CacheResult> {
     if (identity.backend === IDENTITY_BACKENDS.Federated) {
-      if (!this.deps.federated) throw new NmiError('credential-unavailable', `AzureIdentity ${identity.namespace}/${identity.name} is federated, and this NMI has no federated backend`);
+      if (!this.deps.federated)
+        throw new NmiError(
+          'credential-unavailable',
+          `AzureIdentity ${identity.namespace}/${identity.name} is federated, and this NMI has no federated backend`,
+        );
       return this.deps.federated.get(identity, pod, resource);
     }
     const spec = identity.spec;
     if (spec.type === IDENTITY_TYPES.UserAssignedMSI) {
       const clientId = spec.clientID;
-      if (!clientId) throw new NmiError('credential-unavailable', `AzureIdentity ${identity.namespace}/${identity.name} has no clientID`);
-      return this.deps.cache.get(`mi|${canonicalId(clientId)}|${resource}`, () => this.deps.imds.fetchToken(clientId, resource));
+      if (!clientId)
+        throw new NmiError(
+          'credential-unavailable',
+          `AzureIdentity ${identity.namespace}/${identity.name} has no clientID`,
+        );
+      return this.deps.cache.get(`mi|${canonicalId(clientId)}|${resource}`, () =>
+        this.deps.imds.fetchToken(clientId, resource),
+      );
     }
     return this.servicePrincipal(identity, resource);
   }
@@ -57,22 +70,49 @@ export class TokenService {
     const name = `${identity.namespace}/${identity.name}`;
     const secretRef = spec.clientPassword;
     if (!spec.clientID || !spec.tenantID || !secretRef?.name) {
-      throw new NmiError('credential-unavailable', `AzureIdentity ${name} needs clientID, tenantID and clientPassword`);
+      throw new NmiError(
+        'credential-unavailable',
+        `AzureIdentity ${name} needs clientID, tenantID and clientPassword`,
+      );
     }
     const secretNamespace = secretRef.namespace || identity.namespace;
     if (this.deps.options.secretsInIdentityNamespaceOnly && secretNamespace !== identity.namespace) {
-      throw new NmiError('credential-unavailable', `AzureIdentity ${name} references a Secret of another namespace`);
+      throw new NmiError(
+        'credential-unavailable',
+        `AzureIdentity ${name} references a Secret of another namespace`,
+      );
     }
     const authorityHost = spec.adEndpoint || this.deps.options.defaultAuthorityHost;
-    const tenantIds = [spec.tenantID, ...(spec.type === IDENTITY_TYPES.ServicePrincipal ? (spec.auxiliaryTenantIDs ?? []) : [])];
-    const key = ['sp', spec.type, authorityHost, tenantIds.join(','), canonicalId(spec.clientID), secretNamespace, secretRef.name, resource].join('|');
+    const tenantIds = [
+      spec.tenantID,
+      ...(spec.type === IDENTITY_TYPES.ServicePrincipal ? (spec.auxiliaryTenantIDs ?? []) : []),
+    ];
+    const key = [
+      'sp',
+      spec.type,
+      authorityHost,
+      tenantIds.join(','),
+      canonicalId(spec.clientID),
+      secretNamespace,
+      secretRef.name,
+      resource,
+    ].join('|');
     const clientId = spec.clientID;
-    const type = spec.type === IDENTITY_TYPES.ServicePrincipalCertificate ? spec.type : IDENTITY_TYPES.ServicePrincipal;
+    const type =
+      spec.type === IDENTITY_TYPES.ServicePrincipalCertificate ? spec.type : IDENTITY_TYPES.ServicePrincipal;
     return this.deps.cache.get(key, async () => {
-      const data = await this.deps.readSecret(secretNamespace, secretRef.name as string).catch((err: unknown) => {
-        throw new NmiError('credential-unavailable', `secret ${secretNamespace}/${secretRef.name} could not be read`, {}, { cause: err });
-      });
-      if (!data) throw new NmiError('credential-unavailable', `secret ${secretNamespace}/${secretRef.name} not found`);
+      const data = await this.deps
+        .readSecret(secretNamespace, secretRef.name as string)
+        .catch((err: unknown) => {
+          throw new NmiError(
+            'credential-unavailable',
+            `secret ${secretNamespace}/${secretRef.name} could not be read`,
+            {},
+            { cause: err },
+          );
+        });
+      if (!data)
+        throw new NmiError('credential-unavailable', `secret ${secretNamespace}/${secretRef.name} not found`);
       const material = secretMaterial(type, data, `${secretNamespace}/${secretRef.name}`);
       return this.deps.entra.fetch({ tenantIds, clientId, authorityHost, material, resource });
     });

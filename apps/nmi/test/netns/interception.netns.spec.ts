@@ -16,7 +16,10 @@ const RETURN = `-A ${CHAIN} -j RETURN`;
 const netns = new NetNs();
 
 function config(extra: readonly string[] = []): NmiConfig {
-  const result = loadConfig(['--node=netns-node', '--set-route-localnet=false', '--ipt-update-interval-sec=3600', ...extra], {});
+  const result = loadConfig(
+    ['--node=netns-node', '--set-route-localnet=false', '--ipt-update-interval-sec=3600', ...extra],
+    {},
+  );
   if (result.kind !== 'run') throw new Error('unexpected config result');
   return result.config;
 }
@@ -68,12 +71,24 @@ describe('iptables in a network namespace', () => {
   it('a stopped agent and a restarted one (new instances) leave the rules as they are', async () => {
     const before = await netns.natRules();
     const logs: string[] = [];
-    const first = new InterceptionLoop({ config: config(), manager: interceptionManager(config(), netns.run), clock: systemClock, logger: quietLogger(logs), metrics: createNmiMetrics(createMetricsRegistry()) });
+    const first = new InterceptionLoop({
+      config: config(),
+      manager: interceptionManager(config(), netns.run),
+      clock: systemClock,
+      logger: quietLogger(logs),
+      metrics: createNmiMetrics(createMetricsRegistry()),
+    });
     await first.start();
     expect(first.inPlace()).toBe(true);
     await first.close();
     expect(await netns.natRules()).toEqual(before);
-    const second = new InterceptionLoop({ config: config(), manager: interceptionManager(config(), netns.run), clock: systemClock, logger: quietLogger(logs), metrics: createNmiMetrics(createMetricsRegistry()) });
+    const second = new InterceptionLoop({
+      config: config(),
+      manager: interceptionManager(config(), netns.run),
+      clock: systemClock,
+      logger: quietLogger(logs),
+      metrics: createNmiMetrics(createMetricsRegistry()),
+    });
     await second.start();
     await second.close();
     expect(await netns.natRules()).toEqual(before);

@@ -50,7 +50,11 @@ async function ours(): Promise<string[]> {
 async function runUntilReady(): Promise<ChildNmi> {
   const child = startChild();
   const { probePort } = await child.started();
-  await eventually('ready (informers synced, rules in place)', async () => (await call(probePort, '/readyz', { from: '127.0.0.1', headers: {} })).status === 200, 30_000);
+  await eventually(
+    'ready (informers synced, rules in place)',
+    async () => (await call(probePort, '/readyz', { from: '127.0.0.1', headers: {} })).status === 200,
+    30_000,
+  );
   return child;
 }
 

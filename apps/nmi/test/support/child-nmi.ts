@@ -75,15 +75,27 @@ export class ChildNmi {
   /** Index of the first log line matching `predicate`, waiting (bounded) for it to appear. */
   async waitForLog(what: string, predicate: (line: LogLine) => boolean, timeoutMs = 60_000): Promise<number> {
     const exited = (): Error | undefined =>
-      this.running ? undefined : new Error(`nmi exited (${JSON.stringify(this.exit)}) before logging ${what}; stderr: ${this.stderr.join('')}`);
-    const found = await pollUntil(`nmi to log ${what}`, () => ((i) => (i >= 0 ? { i } : undefined))(this.lines.findIndex(predicate)), { timeoutMs, failure: exited });
+      this.running
+        ? undefined
+        : new Error(
+            `nmi exited (${JSON.stringify(this.exit)}) before logging ${what}; stderr: ${this.stderr.join('')}`,
+          );
+    const found = await pollUntil(
+      `nmi to log ${what}`,
+      () => ((i) => (i >= 0 ? { i } : undefined))(this.lines.findIndex(predicate)),
+      { timeoutMs, failure: exited },
+    );
     return found.i;
   }
 
   /** The endpoints from the "nmi started" line. */
   async started(): Promise<{ port: number; probePort: number; metricsPort: number }> {
     const line = this.lines[await this.waitForLog('"nmi started"', (l) => l.msg === 'nmi started', 90_000)];
-    return { port: Number(line.port), probePort: Number(line.probePort), metricsPort: Number(line.metricsPort) };
+    return {
+      port: Number(line.port),
+      probePort: Number(line.probePort),
+      metricsPort: Number(line.metricsPort),
+    };
   }
 
   signal(signal: NodeJS.Signals): void {

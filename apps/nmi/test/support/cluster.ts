@@ -26,14 +26,19 @@ import { serviceAccountKubeConfig } from '@pod-identity/envtest';
 const ROOT = join(__dirname, '..', '..', '..', '..');
 
 export async function deleteNamespace(kc: KubeConfig, name: string): Promise<void> {
-  await kc.makeApiClient(CoreV1Api).deleteNamespace({ name }).catch(() => undefined);
+  await kc
+    .makeApiClient(CoreV1Api)
+    .deleteNamespace({ name })
+    .catch(() => undefined);
 }
 
 /** The NMI ClusterRole of deploy/base (fallback: the permissions NMI needs, for as long as that file is missing). */
 function nmiClusterRole(): V1ClusterRole {
   const file = join(ROOT, 'deploy', 'base', 'rbac', 'nmi-clusterrole.yaml');
   if (existsSync(file)) {
-    const doc = (loadAllYaml(readFileSync(file, 'utf8')) as (V1ClusterRole & { kind?: string })[]).find((d) => d.kind === 'ClusterRole');
+    const doc = (loadAllYaml(readFileSync(file, 'utf8')) as (V1ClusterRole & { kind?: string })[]).find(
+      (d) => d.kind === 'ClusterRole',
+    );
     if (doc) return doc;
   }
   return {
@@ -100,7 +105,14 @@ export async function createPod(kc: KubeConfig, spec: PodSpec): Promise<V1Pod> {
   return setPodStatus(kc, spec.namespace, spec.name, spec.ip, spec.phase ?? 'Running', pod);
 }
 
-export async function setPodStatus(kc: KubeConfig, namespace: string, name: string, ip: string, phase: string, current?: V1Pod): Promise<V1Pod> {
+export async function setPodStatus(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  ip: string,
+  phase: string,
+  current?: V1Pod,
+): Promise<V1Pod> {
   const core = kc.makeApiClient(CoreV1Api);
   const pod = current ?? (await core.readNamespacedPod({ namespace, name }));
   return core.replaceNamespacedPodStatus({
@@ -111,30 +123,55 @@ export async function setPodStatus(kc: KubeConfig, namespace: string, name: stri
 }
 
 export async function deletePod(kc: KubeConfig, namespace: string, name: string): Promise<void> {
-  await kc.makeApiClient(CoreV1Api).deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 }).catch(() => undefined);
+  await kc
+    .makeApiClient(CoreV1Api)
+    .deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 })
+    .catch(() => undefined);
 }
 
 function custom(kc: KubeConfig): CustomObjectsApi {
   return kc.makeApiClient(CustomObjectsApi);
 }
 
-export async function createIdentity(kc: KubeConfig, namespace: string, name: string, spec: AzureIdentity['spec'], annotations?: Record<string, string>): Promise<AzureIdentity> {
+export async function createIdentity(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  spec: AzureIdentity['spec'],
+  annotations?: Record<string, string>,
+): Promise<AzureIdentity> {
   return (await custom(kc).createNamespacedCustomObject({
     group: GROUP,
     version: VERSION,
     namespace,
     plural: PLURALS.AzureIdentity,
-    body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'AzureIdentity', metadata: { name, namespace, annotations }, spec },
+    body: {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'AzureIdentity',
+      metadata: { name, namespace, annotations },
+      spec,
+    },
   })) as AzureIdentity;
 }
 
-export async function createBinding(kc: KubeConfig, namespace: string, name: string, identity: string, selector: string): Promise<AzureIdentityBinding> {
+export async function createBinding(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  identity: string,
+  selector: string,
+): Promise<AzureIdentityBinding> {
   return (await custom(kc).createNamespacedCustomObject({
     group: GROUP,
     version: VERSION,
     namespace,
     plural: PLURALS.AzureIdentityBinding,
-    body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'AzureIdentityBinding', metadata: { name, namespace }, spec: { azureIdentity: identity, selector } },
+    body: {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'AzureIdentityBinding',
+      metadata: { name, namespace },
+      spec: { azureIdentity: identity, selector },
+    },
   })) as AzureIdentityBinding;
 }
 
@@ -152,11 +189,19 @@ export interface AssignedSpec {
 
 /** An AzureAssignedIdentity as MIC would write it (tests create them directly; no MIC runs). */
 export async function createAssigned(kc: KubeConfig, spec: AssignedSpec): Promise<void> {
-  const strip = <T extends { metadata?: object }>(o: T): T => ({ ...o, metadata: { ...(o.metadata ?? {}), managedFields: undefined } });
+  const strip = <T extends { metadata?: object }>(o: T): T => ({
+    ...o,
+    metadata: { ...(o.metadata ?? {}), managedFields: undefined },
+  });
   const body: AzureAssignedIdentity = {
     apiVersion: `${GROUP}/${VERSION}`,
     kind: 'AzureAssignedIdentity',
-    metadata: { name: spec.name, namespace: spec.namespace, labels: { [NODENAME_LABEL]: spec.node }, annotations: spec.annotations },
+    metadata: {
+      name: spec.name,
+      namespace: spec.namespace,
+      labels: { [NODENAME_LABEL]: spec.node },
+      annotations: spec.annotations,
+    },
     spec: {
       azureIdentityRef: strip(spec.identity),
       azureBindingRef: strip(spec.binding),
@@ -166,12 +211,29 @@ export async function createAssigned(kc: KubeConfig, spec: AssignedSpec): Promis
     },
     status: { status: spec.status },
   };
-  await custom(kc).createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: spec.namespace, plural: PLURALS.AzureAssignedIdentity, body });
+  await custom(kc).createNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace: spec.namespace,
+    plural: PLURALS.AzureAssignedIdentity,
+    body,
+  });
 }
 
-export async function setAssignedStatus(kc: KubeConfig, namespace: string, name: string, status: 'Created' | 'Assigned'): Promise<void> {
+export async function setAssignedStatus(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  status: 'Created' | 'Assigned',
+): Promise<void> {
   const api = custom(kc);
-  const current = (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURALS.AzureAssignedIdentity, name })) as AzureAssignedIdentity;
+  const current = (await api.getNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace,
+    plural: PLURALS.AzureAssignedIdentity,
+    name,
+  })) as AzureAssignedIdentity;
   await api.replaceNamespacedCustomObject({
     group: GROUP,
     version: VERSION,
@@ -182,21 +244,40 @@ export async function setAssignedStatus(kc: KubeConfig, namespace: string, name:
   });
 }
 
-export async function createException(kc: KubeConfig, namespace: string, name: string, podLabels: Record<string, string>): Promise<void> {
+export async function createException(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  podLabels: Record<string, string>,
+): Promise<void> {
   await custom(kc).createNamespacedCustomObject({
     group: GROUP,
     version: VERSION,
     namespace,
     plural: PLURALS.AzurePodIdentityException,
-    body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'AzurePodIdentityException', metadata: { name, namespace }, spec: { podLabels } },
+    body: {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'AzurePodIdentityException',
+      metadata: { name, namespace },
+      spec: { podLabels },
+    },
   });
 }
 
-export async function createSecret(kc: KubeConfig, namespace: string, name: string, data: Record<string, Buffer>): Promise<void> {
+export async function createSecret(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  data: Record<string, Buffer>,
+): Promise<void> {
   const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.toString('base64')]));
-  await kc.makeApiClient(CoreV1Api).createNamespacedSecret({ namespace, body: { metadata: { name }, data: encoded } });
+  await kc
+    .makeApiClient(CoreV1Api)
+    .createNamespacedSecret({ namespace, body: { metadata: { name }, data: encoded } });
 }
 
 export async function createServiceAccount(kc: KubeConfig, namespace: string, name: string): Promise<void> {
-  await kc.makeApiClient(CoreV1Api).createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
+  await kc
+    .makeApiClient(CoreV1Api)
+    .createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
 }

@@ -7,19 +7,23 @@ import { type CommandRunner, execRunner, type RunResult } from '../../src/node-n
 export function requireRoot(): void {
   const uid = process.getuid?.();
   if (uid !== 0) {
-    throw new Error(`the netns tier (apps/nmi/jest.netns.config.cjs) needs root (uid 0) to create network namespaces; running as uid ${uid ?? 'unknown'}. Run it only as root.`);
+    throw new Error(
+      `the netns tier (apps/nmi/jest.netns.config.cjs) needs root (uid 0) to create network namespaces; running as uid ${uid ?? 'unknown'}. Run it only as root.`,
+    );
   }
 }
 
 async function must(command: string, args: readonly string[]): Promise<RunResult> {
   const result = await execRunner(command, args);
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim()}`);
+  if (result.code !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim()}`);
   return result;
 }
 
 export class NetNs {
   /** Runs a command inside the namespace (`ip netns exec <name> …`). */
-  readonly run: CommandRunner = (command, args) => execRunner('ip', ['netns', 'exec', this.name, command, ...args]);
+  readonly run: CommandRunner = (command, args) =>
+    execRunner('ip', ['netns', 'exec', this.name, command, ...args]);
   private created = false;
 
   constructor(readonly name = `nmi-t-${process.pid}-${randomBytes(3).toString('hex')}`) {}
@@ -39,13 +43,18 @@ export class NetNs {
   /** `iptables -t nat -S` inside the namespace, one rule per entry. */
   async natRules(): Promise<string[]> {
     const result = await this.run('iptables', ['-w', '5', '-t', 'nat', '-S']);
-    if (result.code !== 0) throw new Error(`iptables -t nat -S failed in ${this.name}: ${result.stderr.trim()}`);
-    return result.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    if (result.code !== 0)
+      throw new Error(`iptables -t nat -S failed in ${this.name}: ${result.stderr.trim()}`);
+    return result.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
   }
 
   async iptables(args: readonly string[]): Promise<void> {
     const result = await this.run('iptables', ['-w', '5', ...args]);
-    if (result.code !== 0) throw new Error(`iptables ${args.join(' ')} failed in ${this.name}: ${result.stderr.trim()}`);
+    if (result.code !== 0)
+      throw new Error(`iptables ${args.join(' ')} failed in ${this.name}: ${result.stderr.trim()}`);
   }
 }
 

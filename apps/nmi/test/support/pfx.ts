@@ -5,6 +5,9 @@ import forge from 'node-forge';
 export function toPfx(keyPem: string, certPem: string, password: string): Buffer {
   const key = forge.pki.privateKeyFromPem(keyPem);
   const cert = forge.pki.certificateFromPem(certPem);
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert], password, { algorithm: '3des', friendlyName: 'nmi-test' });
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert], password, {
+    algorithm: '3des',
+    friendlyName: 'nmi-test',
+  });
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }

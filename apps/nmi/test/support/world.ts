@@ -8,7 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { type AzureEmulator, type SeedDocument, type SeedPrincipal, startAzureEmulator } from '@pod-identity/azure-emulator';
+import {
+  type AzureEmulator,
+  type SeedDocument,
+  type SeedPrincipal,
+  startAzureEmulator,
+} from '@pod-identity/azure-emulator';
 import type { AzureIdentity, AzureIdentityBinding } from '@pod-identity/crd-types';
 import { createTestNamespace, envtestKubeConfig, installCrds } from '@pod-identity/envtest';
 import {
@@ -109,7 +114,15 @@ export class World {
     const uami = uamiFor(name);
     this.identities.set(uami.clientId, uami);
     const doc: SeedDocument = {
-      userAssignedIdentities: [{ subscription: SUBSCRIPTION, resourceGroup: ID_RG, name, clientId: uami.clientId, principalId: uami.objectId }],
+      userAssignedIdentities: [
+        {
+          subscription: SUBSCRIPTION,
+          resourceGroup: ID_RG,
+          name,
+          clientId: uami.clientId,
+          principalId: uami.objectId,
+        },
+      ],
     };
     await this.emulator.control.seed(doc);
     if (where === 'node') await this.assignToNode(uami);
@@ -129,14 +142,25 @@ export class World {
   /** A service principal (types 1 and 2) in the emulator's tenant. */
   async servicePrincipal(credential: Pick<SeedPrincipal, 'secret' | 'certificatePem'>): Promise<string> {
     const clientId = randomUUID();
-    await this.emulator.control.seed({ servicePrincipals: [{ clientId, displayName: `sp-${clientId.slice(0, 8)}`, ...credential }] });
+    await this.emulator.control.seed({
+      servicePrincipals: [{ clientId, displayName: `sp-${clientId.slice(0, 8)}`, ...credential }],
+    });
     return clientId;
   }
 
   /** AzureIdentity (type 0) + binding in `ns`; the identity is assigned to this node's scale set unless told otherwise. */
-  async uami(ns: string, name: string, selector: string, assignOnVm = true): Promise<{ identity: AzureIdentity; binding: AzureIdentityBinding; uami: Uami }> {
+  async uami(
+    ns: string,
+    name: string,
+    selector: string,
+    assignOnVm = true,
+  ): Promise<{ identity: AzureIdentity; binding: AzureIdentityBinding; uami: Uami }> {
     const uami = await this.createUami(name, assignOnVm ? 'node' : 'nowhere');
-    const identity = await createIdentity(this.admin, ns, name, { type: 0, clientID: uami.clientId, resourceID: uami.resourceId });
+    const identity = await createIdentity(this.admin, ns, name, {
+      type: 0,
+      clientID: uami.clientId,
+      resourceID: uami.resourceId,
+    });
     const binding = await createBinding(this.admin, ns, `${name}-binding`, name, selector);
     return { identity, binding, uami };
   }
@@ -154,17 +178,42 @@ export class World {
   ): Promise<{ identity: AzureIdentity; binding: AzureIdentityBinding; uami: Uami }> {
     const uami = uamiFor(name);
     this.identities.set(uami.clientId, uami);
-    const federatedCredentials = credentials.subjects.map((subject, i) => ({ name: `fic-${i}`, issuer: credentials.issuer, subject }));
+    const federatedCredentials = credentials.subjects.map((subject, i) => ({
+      name: `fic-${i}`,
+      issuer: credentials.issuer,
+      subject,
+    }));
     await this.emulator.control.seed({
-      userAssignedIdentities: [{ subscription: SUBSCRIPTION, resourceGroup: ID_RG, name, clientId: uami.clientId, principalId: uami.objectId, federatedCredentials }],
+      userAssignedIdentities: [
+        {
+          subscription: SUBSCRIPTION,
+          resourceGroup: ID_RG,
+          name,
+          clientId: uami.clientId,
+          principalId: uami.objectId,
+          federatedCredentials,
+        },
+      ],
     });
-    const identity = await createIdentity(this.admin, ns, name, { type: 0, clientID: uami.clientId, resourceID: uami.resourceId, backend: 'Federated', ...spec });
+    const identity = await createIdentity(this.admin, ns, name, {
+      type: 0,
+      clientID: uami.clientId,
+      resourceID: uami.resourceId,
+      backend: 'Federated',
+      ...spec,
+    });
     const binding = await createBinding(this.admin, ns, `${name}-binding`, name, selector);
     return { identity, binding, uami };
   }
 
   /** A running pod on this node with a fresh IP; returns its IP. */
-  async pod(ns: string, name: string, labels: Record<string, string> = {}, node = this.node, serviceAccount?: string): Promise<string> {
+  async pod(
+    ns: string,
+    name: string,
+    labels: Record<string, string> = {},
+    node = this.node,
+    serviceAccount?: string,
+  ): Promise<string> {
     const ip = nextPodIp();
     await createPod(this.admin, { namespace: ns, name, node, ip, labels, serviceAccount });
     return ip;
@@ -180,7 +229,16 @@ export class World {
     annotations?: Record<string, string>,
   ): Promise<string> {
     const name = `${pod.name}-${pod.namespace}-${identity.metadata?.name}`.slice(0, 63);
-    await createAssigned(this.admin, { namespace, name, node: this.node, pod, identity, binding, status, annotations });
+    await createAssigned(this.admin, {
+      namespace,
+      name,
+      node: this.node,
+      pod,
+      identity,
+      binding,
+      status,
+      annotations,
+    });
     return name;
   }
 
@@ -199,7 +257,10 @@ export class World {
 
   /** Runs `body` while the emulator's IMDS drops every connection. */
   async imdsOutage(body: () => Promise<void>): Promise<void> {
-    const rule = await this.emulator.control.addFault({ match: { service: 'imds' }, action: { type: 'drop' } });
+    const rule = await this.emulator.control.addFault({
+      match: { service: 'imds' },
+      action: { type: 'drop' },
+    });
     try {
       await body();
     } finally {
@@ -211,7 +272,9 @@ export class World {
     return {
       tenantId: this.tenant,
       tenants: [{ id: this.tenant, domains: [TENANT_ALIAS] }],
-      subscriptions: [{ id: SUBSCRIPTION, tenantId: this.tenant, resourceGroups: [{ name: NODE_RG }, { name: ID_RG }] }],
+      subscriptions: [
+        { id: SUBSCRIPTION, tenantId: this.tenant, resourceGroups: [{ name: NODE_RG }, { name: ID_RG }] },
+      ],
       virtualMachineScaleSets: [this.scaleSetSeed()],
       virtualMachines: [this.otherVmSeed()],
     };
@@ -228,11 +291,20 @@ export class World {
   }
 
   private otherVmSeed(): NonNullable<SeedDocument['virtualMachines']>[number] {
-    return { subscription: SUBSCRIPTION, resourceGroup: NODE_RG, name: this.otherVm, identity: { userAssigned: [...this.onOtherVm] } };
+    return {
+      subscription: SUBSCRIPTION,
+      resourceGroup: NODE_RG,
+      name: this.otherVm,
+      identity: { userAssigned: [...this.onOtherVm] },
+    };
   }
 }
 
 /** Polls `check` until it returns true (bounded). */
-export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 15_000,
+): Promise<void> {
   await pollUntil(what, check, { timeoutMs });
 }

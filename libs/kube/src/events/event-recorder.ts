@@ -2,7 +2,14 @@
 // bump `count` on the existing Event instead of creating new ones, a per-object token bucket bounds
 // the rate, messages are scrubbed of anything credential-like, and sending never blocks the caller.
 import { randomBytes } from 'node:crypto';
-import { type Clock, type Logger, scrubText, systemClock, TokenBucket, type TokenBucketLimit } from '@pod-identity/platform';
+import {
+  type Clock,
+  type Logger,
+  scrubText,
+  systemClock,
+  TokenBucket,
+  type TokenBucketLimit,
+} from '@pod-identity/platform';
 import { isNotFound } from '../http/errors';
 import type { EventSink, KubeEvent } from './event-sink';
 
@@ -44,7 +51,6 @@ interface Aggregate {
   firstMs: number;
   lastMs: number;
 }
-
 
 /** One event as asked for: about what, which type, why, and the (scrubbed, truncated) text. */
 interface EventInput {

@@ -16,7 +16,8 @@ export function tlsFingerprint(options: TlsMaterial): string {
     const value = options[key];
     const parts = Array.isArray(value) ? value : [value];
     hash.update(`${key}:`);
-    for (const part of parts) hash.update(part === undefined ? '-' : Buffer.isBuffer(part) ? part : String(part)).update(';');
+    for (const part of parts)
+      hash.update(part === undefined ? '-' : Buffer.isBuffer(part) ? part : String(part)).update(';');
   }
   return hash.digest('hex');
 }

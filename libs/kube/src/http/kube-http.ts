@@ -129,7 +129,10 @@ export class KubeHttp {
     this.agents.close();
   }
 
-  private async prepare(req: KubeRequest, payload?: string): Promise<{ url: URL; options: https.RequestOptions }> {
+  private async prepare(
+    req: KubeRequest,
+    payload?: string,
+  ): Promise<{ url: URL; options: https.RequestOptions }> {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (!cluster) throw new KubeTransportError('the kubeconfig has no current cluster');
     const url = new URL(cluster.server.replace(/\/+$/, '') + req.path);
@@ -142,7 +145,12 @@ export class KubeHttp {
         Accept: 'application/json',
         // An explicit length: Node sends a DELETE body unframed, which on a kept-alive connection the
         // server reads as the start of the next request (400 Bad Request).
-        ...(payload === undefined ? {} : { 'Content-Type': req.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) }),
+        ...(payload === undefined
+          ? {}
+          : {
+              'Content-Type': req.contentType ?? 'application/json',
+              'Content-Length': Buffer.byteLength(payload),
+            }),
         ...(this.options.userAgent ? { 'User-Agent': this.options.userAgent } : {}),
       },
     };

@@ -176,7 +176,9 @@ export class Informer<T extends ObjectWithMeta, Raw = T> {
     let resourceVersion: string;
     try {
       this.counters.lists++;
-      const { items, resourceVersion: rv } = await this.options.listerWatcher.list(signal, (page) => this.transformAll(page));
+      const { items, resourceVersion: rv } = await this.options.listerWatcher.list(signal, (page) =>
+        this.transformAll(page),
+      );
       if (signal.aborted) return false;
       this.deliver(this.store.replace(items));
       this.markSynced();

@@ -7,14 +7,20 @@ interface Item {
 }
 
 /** Serves a collection in pages of `size`, recording each request's query. */
-function pagedServer(items: Item[], size: number): { http: KubeHttp; queries: Array<Record<string, unknown>> } {
+function pagedServer(
+  items: Item[],
+  size: number,
+): { http: KubeHttp; queries: Array<Record<string, unknown>> } {
   const queries: Array<Record<string, unknown>> = [];
   const request = async (req: KubeRequest): Promise<unknown> => {
     const query = (req.query ?? {}) as Record<string, unknown>;
     queries.push(query);
     const start = Number(query.continue ?? 0);
     const next = start + size;
-    return { items: items.slice(start, next), metadata: { resourceVersion: '42', continue: next < items.length ? String(next) : '' } };
+    return {
+      items: items.slice(start, next),
+      metadata: { resourceVersion: '42', continue: next < items.length ? String(next) : '' },
+    };
   };
   return { http: { request } as unknown as KubeHttp, queries };
 }

@@ -28,11 +28,7 @@ export function parseBoolean(text: string): boolean | undefined {
   return undefined;
 }
 
-export function planArgv(
-  specs: FlagSpecs,
-  builtins: readonly string[],
-  ignored: IgnoredFlags,
-): ArgvPlan {
+export function planArgv(specs: FlagSpecs, builtins: readonly string[], ignored: IgnoredFlags): ArgvPlan {
   const names = new Map<string, string>();
   const booleans = new Set<string>(builtins);
   for (const b of builtins) names.set(b, b);
@@ -93,14 +89,20 @@ function normalizeFlag(argv: readonly string[], i: number, plan: ArgvPlan, out: 
 
 /** Drops an ignored flag with a warning; returns the index of the last token it consumed. */
 function skipIgnored(
-  { argv, i, given, inline }: { argv: readonly string[]; i: number; given: string; inline: string | undefined },
+  {
+    argv,
+    i,
+    given,
+    inline,
+  }: { argv: readonly string[]; i: number; given: string; inline: string | undefined },
   plan: ArgvPlan,
   out: NormalizedArgv,
 ): number {
   out.warnings.push(`flag --${given} is accepted for compatibility and ignored`);
   // Go's flag and pflag give a non-boolean flag the next argument when it has no "=value".
   const takesNext = plan.ignored[given] === 'value' && inline === undefined;
-  if (takesNext && i + 1 >= argv.length) out.issues.push(`flag --${given} needs a value (--${given}=<value>)`);
+  if (takesNext && i + 1 >= argv.length)
+    out.issues.push(`flag --${given} needs a value (--${given}=<value>)`);
   return takesNext ? i + 1 : i;
 }
 

@@ -131,17 +131,20 @@ describe('parseFlags', () => {
     expect(result.warnings).toEqual(['flag --metadataIP is deprecated: use --metadata-ip']);
   });
 
-  it.each(Object.entries(KLOG_FLAGS))('accepts and ignores klog flag %s (%s) in every Go spelling', (name, kind) => {
-    const forms: string[][] =
-      kind === 'value'
-        ? [[`--${name}`, 'x'], [`-${name}`, 'x'], [`--${name}=x`], [`-${name}=x`]]
-        : [[`--${name}`], [`-${name}`], [`--${name}=false`], [`-${name}=true`]];
-    for (const form of forms) {
-      const result = parseFlags(specs, { argv: [...form, '--node', 'n1'], ignore: KLOG_FLAGS });
-      expect(result.values.node).toBe('n1');
-      expect(result.warnings).toEqual([`flag --${name} is accepted for compatibility and ignored`]);
-    }
-  });
+  it.each(Object.entries(KLOG_FLAGS))(
+    'accepts and ignores klog flag %s (%s) in every Go spelling',
+    (name, kind) => {
+      const forms: string[][] =
+        kind === 'value'
+          ? [[`--${name}`, 'x'], [`-${name}`, 'x'], [`--${name}=x`], [`-${name}=x`]]
+          : [[`--${name}`], [`-${name}`], [`--${name}=false`], [`-${name}=true`]];
+      for (const form of forms) {
+        const result = parseFlags(specs, { argv: [...form, '--node', 'n1'], ignore: KLOG_FLAGS });
+        expect(result.values.node).toBe('n1');
+        expect(result.warnings).toEqual([`flag --${name} is accepted for compatibility and ignored`]);
+      }
+    },
+  );
 
   it('an ignored flag that takes a value takes the next argument, as Go does', () => {
     expect(parse(['-v', '2', '--node', 'n1']).values.node).toBe('n1');
@@ -150,7 +153,9 @@ describe('parseFlags', () => {
 
   it('an ignored boolean does not swallow the next argument', () => {
     expect(parse(['--logtostderr', '--node', 'n1']).values.node).toBe('n1');
-    expect(issues(['--node=n1', '--logtostderr', 'false'])).toEqual(['unexpected argument "false": flags only (use --flag=value)']);
+    expect(issues(['--node=n1', '--logtostderr', 'false'])).toEqual([
+      'unexpected argument "false": flags only (use --flag=value)',
+    ]);
   });
 
   it.each([

@@ -26,7 +26,9 @@ export interface LoggerOptions {
  * path it would, at any depth, and it cost half of each line's time (measured: 26 -> 14 us per line).
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = scrubbingStream(options.destination ?? pino.destination({ fd: 1, ...STDOUT_BUFFERING }));
+  const destination = scrubbingStream(
+    options.destination ?? pino.destination({ fd: 1, ...STDOUT_BUFFERING }),
+  );
   return pino(
     {
       name: options.name,

@@ -43,7 +43,12 @@ describe('scrubText', () => {
 
   it('masks every credential form in any case, whatever text surrounds it (the pre-check lets none through)', () => {
     // Key and scheme names match in any case; a JWT only as eyJ (an upper-cased one is not a JWT).
-    const forms = fc.constantFrom('Bearer abcdefgh', 'access_token=s3cr3tvalue', 'password: hunter22', 'client_id=0123456789abcdef0123');
+    const forms = fc.constantFrom(
+      'Bearer abcdefgh',
+      'access_token=s3cr3tvalue',
+      'password: hunter22',
+      'client_id=0123456789abcdef0123',
+    );
     fc.assert(
       fc.property(fc.string(), forms, fc.string(), fc.boolean(), (before, form, after, upper) => {
         const text = `${before} ${upper ? form.toUpperCase() : form} ${after}`;

@@ -104,7 +104,13 @@ describe('startProbeServers', () => {
   new Counter({ name: 'layout_total', help: 'layout', registers: [registry] }).inc();
 
   it('puts probes and metrics on two servers when the ports differ', async () => {
-    const servers = await startProbeServers({ probePort: 0, metricsPort: 0, host: '127.0.0.1', registry, readinessChecks: { ready: () => true } });
+    const servers = await startProbeServers({
+      probePort: 0,
+      metricsPort: 0,
+      host: '127.0.0.1',
+      registry,
+      readinessChecks: { ready: () => true },
+    });
     try {
       expect(servers.probe.port).not.toBe(servers.metrics.port);
       expect((await get(`${servers.probe.url}/readyz`)).status).toBe(200);
@@ -117,10 +123,22 @@ describe('startProbeServers', () => {
   });
 
   it('serves everything from one server when both flags name the same port', async () => {
-    const first = await startProbeServers({ probePort: 0, metricsPort: 0, host: '127.0.0.1', registry, readinessChecks: {} });
+    const first = await startProbeServers({
+      probePort: 0,
+      metricsPort: 0,
+      host: '127.0.0.1',
+      registry,
+      readinessChecks: {},
+    });
     const port = first.metrics.port;
     await first.close();
-    const servers = await startProbeServers({ probePort: port, metricsPort: port, host: '127.0.0.1', registry, readinessChecks: { ready: () => false } });
+    const servers = await startProbeServers({
+      probePort: port,
+      metricsPort: port,
+      host: '127.0.0.1',
+      registry,
+      readinessChecks: { ready: () => false },
+    });
     try {
       expect(servers.probe).toBe(servers.metrics);
       expect((await get(`${servers.probe.url}/readyz`)).status).toBe(503);

@@ -23,7 +23,9 @@ export function runMain(program: string, cli: (input: MainInput) => Promise<numb
   }).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      process.stderr.write(`${program}: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `${program}: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       process.exit(1);
     },
   );

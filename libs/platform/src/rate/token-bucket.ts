@@ -18,7 +18,8 @@ export class TokenBucket {
     readonly limit: TokenBucketLimit,
     now: number,
   ) {
-    if (!(limit.burst >= 0 && Number.isFinite(limit.burst))) throw new RangeError(`token bucket burst must be a finite number >= 0, got ${limit.burst}`);
+    if (!(limit.burst >= 0 && Number.isFinite(limit.burst)))
+      throw new RangeError(`token bucket burst must be a finite number >= 0, got ${limit.burst}`);
     if (!(limit.perMinute >= 0 && Number.isFinite(limit.perMinute))) {
       throw new RangeError(`token bucket perMinute must be a finite number >= 0, got ${limit.perMinute}`);
     }

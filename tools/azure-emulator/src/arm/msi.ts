@@ -129,7 +129,10 @@ function ficProperties(body: Record<string, unknown>): FicProperties | ArmFailur
     ? props.audiences.filter((a): a is string => typeof a === 'string')
     : [];
   if (typeof props.issuer !== 'string' || !props.issuer.startsWith('https://')) {
-    return armErrors.invalidParameter("Invalid issuer. The issuer must be a valid 'https' URL.", 'properties.issuer');
+    return armErrors.invalidParameter(
+      "Invalid issuer. The issuer must be a valid 'https' URL.",
+      'properties.issuer',
+    );
   }
   if (typeof props.subject !== 'string' || props.subject === '') {
     return armErrors.invalidParameter('The subject must not be empty.', 'properties.subject');
@@ -141,7 +144,11 @@ function ficProperties(body: Record<string, unknown>): FicProperties | ArmFailur
 }
 
 /** Name rules, issuer+subject unique per identity, at most FIC_LIMIT per identity. */
-function ficConflict(found: UserAssignedIdentity, ficName: string, props: FicProperties): ArmFailure | undefined {
+function ficConflict(
+  found: UserAssignedIdentity,
+  ficName: string,
+  props: FicProperties,
+): ArmFailure | undefined {
   if (!FIC_NAME.test(ficName)) {
     return armErrors.invalidParameter(
       `The federated identity credential name '${ficName}' is invalid: 3-120 characters, letters, digits, '-' and '_', starting with a letter or digit.`,
@@ -150,7 +157,8 @@ function ficConflict(found: UserAssignedIdentity, ficName: string, props: FicPro
   }
   const key = ficName.toLowerCase();
   const others = [...found.federatedCredentials.entries()].filter(([k]) => k !== key).map(([, f]) => f);
-  if (others.some((f) => f.issuer === props.issuer && f.subject === props.subject)) return armErrors.ficIssuerSubjectTaken();
+  if (others.some((f) => f.issuer === props.issuer && f.subject === props.subject))
+    return armErrors.ficIssuerSubjectTaken();
   if (!found.federatedCredentials.has(key) && found.federatedCredentials.size >= FIC_LIMIT) {
     return armErrors.ficLimit(found.id, FIC_LIMIT);
   }

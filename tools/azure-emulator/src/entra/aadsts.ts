@@ -115,11 +115,26 @@ export const aadErrors = {
   // Today's Entra names the part of the assertion without a match (field: azure-workload-identity #1200,
   // Azure/login #482); the status (401 invalid_client) follows the field logs of 7002137.
   noFederatedIssuer: (issuer: string): AadFailure =>
-    f(401, 'invalid_client', 700211, `No matching federated identity record found for presented assertion issuer '${issuer}'. ${CHECK_FIC}`),
+    f(
+      401,
+      'invalid_client',
+      700211,
+      `No matching federated identity record found for presented assertion issuer '${issuer}'. ${CHECK_FIC}`,
+    ),
   noFederatedAudience: (audience: string): AadFailure =>
-    f(401, 'invalid_client', 700212, `No matching federated identity record found for presented assertion audience '${audience}'. ${CHECK_FIC}`),
+    f(
+      401,
+      'invalid_client',
+      700212,
+      `No matching federated identity record found for presented assertion audience '${audience}'. ${CHECK_FIC}`,
+    ),
   noFederatedSubject: (subject: string): AadFailure =>
-    f(401, 'invalid_client', 700213, `No matching federated identity record found for presented assertion subject '${subject}'. ${CHECK_FIC}`),
+    f(
+      401,
+      'invalid_client',
+      700213,
+      `No matching federated identity record found for presented assertion subject '${subject}'. ${CHECK_FIC}`,
+    ),
   issuerUnreachable: (issuer: string): AadFailure =>
     f(400, 'invalid_request', 50166, `Request to External OIDC endpoint failed. Issuer: '${issuer}'.`),
   federatedSignature: (): AadFailure =>

@@ -99,7 +99,10 @@ export function matchFederatedCredential(
   if (byIssuer.length === 0) return aadErrors.noFederatedIssuer(iss);
   const bySubject = byIssuer.filter((c) => c.subject === sub);
   if (bySubject.length === 0) return aadErrors.noFederatedSubject(sub);
-  return bySubject.find((c) => aud.some((a) => c.audiences.includes(a))) ?? aadErrors.noFederatedAudience(aud.join(','));
+  return (
+    bySubject.find((c) => aud.some((a) => c.audiences.includes(a))) ??
+    aadErrors.noFederatedAudience(aud.join(','))
+  );
 }
 
 export async function verifyFederatedSignature(assertion: string, jwks: Jwks): Promise<boolean> {

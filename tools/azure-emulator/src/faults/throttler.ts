@@ -1,6 +1,12 @@
 // Token buckets per policy, subscription and resource; yields the x-ms-ratelimit-* headers and the 429 answer.
 import { TokenBucket } from '@pod-identity/platform';
-import { ARM_LIMITS, CRP_LIMITS, type BucketLimit, type LimitOverrides, type PolicyGroup } from './crp-limits';
+import {
+  ARM_LIMITS,
+  CRP_LIMITS,
+  type BucketLimit,
+  type LimitOverrides,
+  type PolicyGroup,
+} from './crp-limits';
 
 interface Taken {
   readonly allowed: boolean;

@@ -23,12 +23,20 @@ function numberFromEnv(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
+  const only = process.env.BENCH_ONLY
+    ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim()))
+    : undefined;
   const fromSource = process.env.BENCH_SOURCE === '1';
-  const entries = fromSource ? { nmi: 'apps/nmi/src/main.ts', mic: 'apps/mic/src/main.ts' } : { nmi: await bundleApp('nmi'), mic: await bundleApp('mic') };
-  const profile = (app: string): string[] => (process.env.BENCH_PROFILE === app ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, '.local', 'bench', 'profiles')}`] : []);
+  const entries = fromSource
+    ? { nmi: 'apps/nmi/src/main.ts', mic: 'apps/mic/src/main.ts' }
+    : { nmi: await bundleApp('nmi'), mic: await bundleApp('mic') };
+  const profile = (app: string): string[] =>
+    process.env.BENCH_PROFILE === app
+      ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, '.local', 'bench', 'profiles')}`]
+      : [];
   // Extra node flags for experiments (e.g. BENCH_MIC_NODE_FLAGS='--max-old-space-size=256'), after the image's.
-  const extraFlags = (app: string): string[] => (process.env[`BENCH_${app.toUpperCase()}_NODE_FLAGS`] ?? '').split(/\s+/).filter(Boolean);
+  const extraFlags = (app: string): string[] =>
+    (process.env[`BENCH_${app.toUpperCase()}_NODE_FLAGS`] ?? '').split(/\s+/).filter(Boolean);
   const ctx: BenchContext = {
     entries,
     nmiNodeArgs: [...imageNodeFlags('nmi'), ...extraFlags('nmi'), ...profile('nmi')],
@@ -40,9 +48,21 @@ async function main(): Promise<void> {
     only,
     log: (m) => console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${m}`),
   };
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, loadavgAtStart: loadavg() };
-  ctx.log(`node flags (Dockerfiles + BENCH_*_NODE_FLAGS): nmi ${ctx.nmiNodeArgs.join(' ')}; mic ${ctx.micNodeArgs.join(' ')}`);
-  ctx.log(`runs=${ctx.runs} scale=${ctx.scale} load=${ctx.loadSeconds}s cpus=${machine.cpus} load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGb: +(totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    loadavgAtStart: loadavg(),
+  };
+  ctx.log(
+    `node flags (Dockerfiles + BENCH_*_NODE_FLAGS): nmi ${ctx.nmiNodeArgs.join(' ')}; mic ${ctx.micNodeArgs.join(' ')}`,
+  );
+  ctx.log(
+    `runs=${ctx.runs} scale=${ctx.scale} load=${ctx.loadSeconds}s cpus=${machine.cpus} load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const failures: string[] = [];
   const guarded = async (id: string, fn: (c: BenchContext) => Promise<void>): Promise<void> => {
     if (!selected(ctx, id) && ![...(only ?? [])].some((o) => o.startsWith(`${id}.`))) return;
@@ -58,12 +78,31 @@ async function main(): Promise<void> {
   const figures = ctx.rec.figures();
   const seconds = Math.round((Date.now() - started) / 1000);
   console.log(`\n${textTable(figures)}\n`);
-  console.log(`total ${seconds} s; load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `total ${seconds} s; load average at end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const out = join(ROOT, '.local');
   mkdirSync(out, { recursive: true });
-  const doc = { date: new Date().toISOString(), seconds, settings: { runs: ctx.runs, scale: ctx.scale, loadSeconds: ctx.loadSeconds, only: only ? [...only] : 'all' }, machine: { ...machine, loadavgAtEnd: loadavg() }, figures, failures, markdown: markdownTable(figures) };
+  const doc = {
+    date: new Date().toISOString(),
+    seconds,
+    settings: {
+      runs: ctx.runs,
+      scale: ctx.scale,
+      loadSeconds: ctx.loadSeconds,
+      only: only ? [...only] : 'all',
+    },
+    machine: { ...machine, loadavgAtEnd: loadavg() },
+    figures,
+    failures,
+    markdown: markdownTable(figures),
+  };
   writeFileSync(join(out, 'bench.json'), `${JSON.stringify(doc, null, 2)}\n`);
-  console.log(`wrote .local/bench.json${failures.length ? `; ${failures.length} case(s) failed:\n  ${failures.join('\n  ')}` : ''}`);
+  console.log(
+    `wrote .local/bench.json${failures.length ? `; ${failures.length} case(s) failed:\n  ${failures.join('\n  ')}` : ''}`,
+  );
   process.exitCode = failures.length ? 1 : 0;
 }
 

@@ -24,7 +24,9 @@ function parsePair(arg: string): Pair {
 
 async function main(args: string[]): Promise<Forwarder[]> {
   if (args.length === 0)
-    throw new Error('usage: forwarder [source:|accept-source:]<tcp:host:port|unix:path>=<tcp:host:port|unix:path> ...');
+    throw new Error(
+      'usage: forwarder [source:|accept-source:]<tcp:host:port|unix:path>=<tcp:host:port|unix:path> ...',
+    );
   const started: Forwarder[] = [];
   for (const pair of args.map(parsePair)) {
     const listen = parseEndpoint(pair.listen);

@@ -49,12 +49,17 @@ async function main(command: string | undefined): Promise<number> {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
-      const tag = process.env.IMAGE_TAG ?? (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+      const tag =
+        process.env.IMAGE_TAG ??
+        (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
       const words = (v: string | undefined): string[] => (v ?? '').split(/\s+/).filter(Boolean);
       const result = await clusterUp({
         log: say,
         imageTag: tag,
-        extraArgs: { kubelet: words(process.env.KUBELET_EXTRA_ARGS), containerd: words(process.env.CONTAINERD_EXTRA_ARGS) },
+        extraArgs: {
+          kubelet: words(process.env.KUBELET_EXTRA_ARGS),
+          containerd: words(process.env.CONTAINERD_EXTRA_ARGS),
+        },
         keepOnFailure: process.env.KEEP_ON_FAILURE === '1',
         signal: abort.signal,
       }).catch((err: unknown) => {
@@ -79,7 +84,11 @@ async function main(command: string | undefined): Promise<number> {
         console.log(usage());
         return 0;
       }
-      console.log(readState() ? 'the local cluster is not healthy; make down, then make up' : 'no local cluster (make up)');
+      console.log(
+        readState()
+          ? 'the local cluster is not healthy; make down, then make up'
+          : 'no local cluster (make up)',
+      );
       return 1;
     default:
       console.error('usage: real-cluster.ts up|down|status');
@@ -91,7 +100,9 @@ main(process.argv[2]).then(
   (code) => process.exit(code),
   (err: unknown) => {
     // One line (plus the failing daemon's log tail, when there is one); the stack only on request.
-    const message = process.env.DEBUG ? ((err as Error).stack ?? String(err)) : ((err as Error).message ?? String(err));
+    const message = process.env.DEBUG
+      ? ((err as Error).stack ?? String(err))
+      : ((err as Error).message ?? String(err));
     console.error(`${process.argv[2] ?? 'cluster'}: ${message}`);
     process.exit(err instanceof ClusterError ? 2 : 1);
   },

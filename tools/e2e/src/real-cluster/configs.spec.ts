@@ -1,4 +1,11 @@
-import { cniConflist, containerdConfig, kubeletConfig, kubeProxyConfig, runcRoot, type NodeDirs } from './configs';
+import {
+  cniConflist,
+  containerdConfig,
+  kubeletConfig,
+  kubeProxyConfig,
+  runcRoot,
+  type NodeDirs,
+} from './configs';
 import { clusterNode } from './topology';
 
 describe('node daemon configuration', () => {
@@ -20,7 +27,10 @@ describe('node daemon configuration', () => {
 
   it('CNI: a bridge with the node pod range, no masquerade (NMI tells pods apart by source address)', () => {
     const conf = JSON.parse(cniConflist(node, dirs)) as { plugins: Record<string, unknown>[] };
-    const bridge = conf.plugins[0] as { ipMasq: boolean; ipam: { ranges: { subnet: string }[][]; dataDir: string } };
+    const bridge = conf.plugins[0] as {
+      ipMasq: boolean;
+      ipam: { ranges: { subnet: string }[][]; dataDir: string };
+    };
     expect(bridge.ipMasq).toBe(false);
     expect(bridge.ipam.ranges[0][0].subnet).toBe('10.244.1.0/24');
     expect(bridge.ipam.dataDir).toBe('/data/n1/cni/ipam');

@@ -68,7 +68,9 @@ export async function startEmulator(nodeCount: number): Promise<EmulatorHandle> 
       return nodes.length === nodeCount;
     },
     60_000,
-    { failure: () => (proc.running ? undefined : new Error(`the Azure emulator exited\n${proc.logTail(20)}`)) },
+    {
+      failure: () => (proc.running ? undefined : new Error(`the Azure emulator exited\n${proc.logTail(20)}`)),
+    },
   );
   return { process: proc, control, controlUrl, stateDir: join(dir, 'state'), nodes };
 }
@@ -90,7 +92,11 @@ export async function startControlSide(
   const nodeTokens = new Map(nodes.map((n) => [n.name, token()]));
   const kubeProxyToken = token();
   const extraTokens: StaticToken[] = [
-    ...nodes.map((n) => ({ token: nodeTokens.get(n.name) ?? '', user: `system:node:${n.name}`, groups: ['system:nodes'] })),
+    ...nodes.map((n) => ({
+      token: nodeTokens.get(n.name) ?? '',
+      user: `system:node:${n.name}`,
+      groups: ['system:nodes'],
+    })),
     // The bootstrap policy binds system:node-proxier to this user.
     { token: kubeProxyToken, user: 'system:kube-proxy' },
   ];

@@ -61,11 +61,20 @@ export async function deployLocalOverlay(log: (m: string) => void): Promise<void
     child.on('exit', (code) => {
       clearTimeout(timer);
       if (code === 0) resolvePromise();
-      else reject(new Error(`make deploy OVERLAY=local failed (exit ${code}):\n${output.trim().split('\n').slice(-10).join('\n')}`));
+      else
+        reject(
+          new Error(
+            `make deploy OVERLAY=local failed (exit ${code}):\n${output.trim().split('\n').slice(-10).join('\n')}`,
+          ),
+        );
     });
   });
   log('waiting for MIC (2 replicas) and NMI (one per node) to be Ready');
   const kubectl = [kubectlPath(), `--kubeconfig=${KUBECONFIG_PATH}`, '-n', SYSTEM_NAMESPACE];
-  await run([...kubectl, 'rollout', 'status', 'deployment/pod-identity-mic', '--timeout=180s'], { timeoutMs: 190_000 });
-  await run([...kubectl, 'rollout', 'status', 'daemonset/pod-identity-nmi', '--timeout=180s'], { timeoutMs: 190_000 });
+  await run([...kubectl, 'rollout', 'status', 'deployment/pod-identity-mic', '--timeout=180s'], {
+    timeoutMs: 190_000,
+  });
+  await run([...kubectl, 'rollout', 'status', 'daemonset/pod-identity-nmi', '--timeout=180s'], {
+    timeoutMs: 190_000,
+  });
 }

@@ -11,7 +11,11 @@ import { KUBECONFIG_PATH, PORTS, readState } from './layout';
 import { HOST_IP } from './topology';
 import { SYSTEM_NAMESPACE, LOCAL_CLOUD_CONFIGMAP } from './deploy';
 
-export const FEDERATED_IDENTITY = identity('fed-demo', '33333333-4444-4555-8666-777777777777', 'cccccccc-dddd-4eee-8fff-000000000000');
+export const FEDERATED_IDENTITY = identity(
+  'fed-demo',
+  '33333333-4444-4555-8666-777777777777',
+  'cccccccc-dddd-4eee-8fff-000000000000',
+);
 
 const CLOUD_MOUNT = '/etc/pod-identity-cloud';
 
@@ -29,8 +33,16 @@ export function nmiFederationPatch(): Op[] {
     arg(`--federated-tenant-id=${TENANT_ID}`),
     arg(`--default-ad-endpoint=https://${HOST_IP}:${PORTS.entra}/`),
     arg(`--authority-ca-file=${CLOUD_MOUNT}/ca.pem`),
-    { op: 'add', path: '/spec/template/spec/containers/0/volumeMounts/-', value: { name: 'local-cloud', mountPath: CLOUD_MOUNT, readOnly: true } },
-    { op: 'add', path: '/spec/template/spec/volumes/-', value: { name: 'local-cloud', configMap: { name: LOCAL_CLOUD_CONFIGMAP } } },
+    {
+      op: 'add',
+      path: '/spec/template/spec/containers/0/volumeMounts/-',
+      value: { name: 'local-cloud', mountPath: CLOUD_MOUNT, readOnly: true },
+    },
+    {
+      op: 'add',
+      path: '/spec/template/spec/volumes/-',
+      value: { name: 'local-cloud', configMap: { name: LOCAL_CLOUD_CONFIGMAP } },
+    },
   ];
 }
 
@@ -41,9 +53,21 @@ export async function trustClusterIssuer(): Promise<string> {
   const fed = FEDERATED_IDENTITY;
   await control.seed({
     oidcIssuers: [found],
-    userAssignedIdentities: [{ subscription: SUBSCRIPTION_ID, resourceGroup: IDENTITY_RG, name: fed.name, clientId: fed.clientId, principalId: fed.principalId }],
+    userAssignedIdentities: [
+      {
+        subscription: SUBSCRIPTION_ID,
+        resourceGroup: IDENTITY_RG,
+        name: fed.name,
+        clientId: fed.clientId,
+        principalId: fed.principalId,
+      },
+    ],
   });
   return found.issuer;
 }
 
-export const FEDERATION_TARGETS = { mic: `deployment/pod-identity-mic`, nmi: `daemonset/pod-identity-nmi`, namespace: SYSTEM_NAMESPACE } as const;
+export const FEDERATION_TARGETS = {
+  mic: `deployment/pod-identity-mic`,
+  nmi: `daemonset/pod-identity-nmi`,
+  namespace: SYSTEM_NAMESPACE,
+} as const;

@@ -80,6 +80,16 @@ export interface WaitOptions {
 }
 
 /** Polls until `check` is true, at most timeoutMs (platform's pollUntil, every 500 ms by default). */
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, options: WaitOptions = {}): Promise<void> {
-  await pollUntil(what, check, { timeoutMs, intervalMs: options.intervalMs ?? 500, signal: options.signal, failure: options.failure });
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  options: WaitOptions = {},
+): Promise<void> {
+  await pollUntil(what, check, {
+    timeoutMs,
+    intervalMs: options.intervalMs ?? 500,
+    signal: options.signal,
+    failure: options.failure,
+  });
 }

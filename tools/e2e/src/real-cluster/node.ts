@@ -86,19 +86,46 @@ export async function startNode(input: NodeInputs, started: ServerProcess[]): Pr
   writeFileSync(join(configDir, 'kubelet.yaml'), kubeletConfig(node, dirs, input.kubeletClientCaFile));
   const kubeletKubeconfig = join(configDir, 'kubelet.kubeconfig');
   const proxyKubeconfig = join(configDir, 'kube-proxy.kubeconfig');
-  writeKubeconfig(kubeletKubeconfig, { server: input.server, caPem: input.caPem, token: input.kubeletToken, user: `system:node:${node.name}` });
-  writeKubeconfig(proxyKubeconfig, { server: input.server, caPem: input.caPem, token: input.kubeProxyToken, user: 'system:kube-proxy' });
+  writeKubeconfig(kubeletKubeconfig, {
+    server: input.server,
+    caPem: input.caPem,
+    token: input.kubeletToken,
+    user: `system:node:${node.name}`,
+  });
+  writeKubeconfig(proxyKubeconfig, {
+    server: input.server,
+    caPem: input.caPem,
+    token: input.kubeProxyToken,
+    user: 'system:kube-proxy',
+  });
   writeFileSync(join(configDir, 'kube-proxy.yaml'), kubeProxyConfig(node, proxyKubeconfig, 10249));
 
   log(`${node.name}: containerd`);
-  const containerd = daemon('containerd', node, ['containerd', '--config', join(configDir, 'containerd.toml'), ...input.extraArgs.containerd], logDir);
+  const containerd = daemon(
+    'containerd',
+    node,
+    ['containerd', '--config', join(configDir, 'containerd.toml'), ...input.extraArgs.containerd],
+    logDir,
+  );
   started.push(containerd);
-  const ctr = (...args: string[]): string[] => ['ctr', '--address', containerdSocket(dirs), '--namespace', 'k8s.io', ...args];
-  await waitFor(containerd, `containerd of ${node.name} answering`, async () => {
-    if (!existsSync(containerdSocket(dirs))) return false;
-    await run(ctr('version'), { timeoutMs: 5000 });
-    return true;
-  }, input.signal);
+  const ctr = (...args: string[]): string[] => [
+    'ctr',
+    '--address',
+    containerdSocket(dirs),
+    '--namespace',
+    'k8s.io',
+    ...args,
+  ];
+  await waitFor(
+    containerd,
+    `containerd of ${node.name} answering`,
+    async () => {
+      if (!existsSync(containerdSocket(dirs))) return false;
+      await run(ctr('version'), { timeoutMs: 5000 });
+      return true;
+    },
+    input.signal,
+  );
   for (const archive of input.imageArchives) {
     input.signal?.throwIfAborted();
     await run(ctr('images', 'import', archive), { timeoutMs: 180_000 });
@@ -110,14 +137,22 @@ export async function startNode(input: NodeInputs, started: ServerProcess[]): Pr
   const hostSide = new ServerProcess(
     `imds forwarder (${node.name}, host side)`,
     input.forwarder[0],
-    [...input.forwarder.slice(1), `accept-source:unix:${imdsSocket}=tcp:${input.imds.host}:${input.imds.port}`],
+    [
+      ...input.forwarder.slice(1),
+      `accept-source:unix:${imdsSocket}=tcp:${input.imds.host}:${input.imds.port}`,
+    ],
     join(logDir, 'imds-host.log'),
     { detachFromParent: true },
   );
   hostSide.start();
   started.push(hostSide);
   await waitFor(hostSide, `IMDS socket of ${node.name}`, () => existsSync(imdsSocket), input.signal);
-  const nodeSide = daemon('imds-forwarder', node, [...input.forwarder, `source:tcp:${METADATA_IP}:80=unix:${imdsSocket}`], logDir);
+  const nodeSide = daemon(
+    'imds-forwarder',
+    node,
+    [...input.forwarder, `source:tcp:${METADATA_IP}:80=unix:${imdsSocket}`],
+    logDir,
+  );
   started.push(nodeSide);
 
   log(`${node.name}: kubelet`);
@@ -137,14 +172,25 @@ export async function startNode(input: NodeInputs, started: ServerProcess[]): Pr
     logDir,
   );
   started.push(kubelet);
-  await waitFor(kubelet, `kubelet of ${node.name} healthy`, async () => {
-    await run(inNode(node, ['curl', '-sf', '--max-time', '2', 'http://127.0.0.1:10248/healthz']), { timeoutMs: 5000 });
-    return true;
-  }, input.signal);
+  await waitFor(
+    kubelet,
+    `kubelet of ${node.name} healthy`,
+    async () => {
+      await run(inNode(node, ['curl', '-sf', '--max-time', '2', 'http://127.0.0.1:10248/healthz']), {
+        timeoutMs: 5000,
+      });
+      return true;
+    },
+    input.signal,
+  );
 
   input.signal?.throwIfAborted();
   log(`${node.name}: kube-proxy`);
-  const proxy = daemon('kube-proxy', node, [input.bin.kubeProxy, `--config=${join(configDir, 'kube-proxy.yaml')}`, '--v=1'], logDir);
+  const proxy = daemon(
+    'kube-proxy',
+    node,
+    [input.bin.kubeProxy, `--config=${join(configDir, 'kube-proxy.yaml')}`, '--v=1'],
+    logDir,
+  );
   started.push(proxy);
 }
-

@@ -4,7 +4,12 @@ describe('make down finds what make up made', () => {
   const dirs = ['/repo/.local/cluster', '/run/pod-identity-cluster'];
 
   it('claims processes whose command line names a cluster directory, and no others', () => {
-    expect(belongsToCluster('containerd-shim-runc-v2\0-address\0/run/pod-identity-cluster/0/containerd.sock\0', dirs)).toBe(true);
+    expect(
+      belongsToCluster(
+        'containerd-shim-runc-v2\0-address\0/run/pod-identity-cluster/0/containerd.sock\0',
+        dirs,
+      ),
+    ).toBe(true);
     expect(belongsToCluster('kubelet\0--root-dir=/repo/.local/cluster/nodes/a/kubelet\0', dirs)).toBe(true);
     expect(belongsToCluster('containerd\0--config\0/etc/containerd/config.toml\0', dirs)).toBe(false);
   });

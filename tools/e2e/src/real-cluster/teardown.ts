@@ -50,7 +50,9 @@ function runcRoots(): string[] {
 async function deleteContainers(): Promise<number> {
   let count = 0;
   for (const root of runcRoots()) {
-    const listed = await run(['runc', '--root', root, 'list', '--format', 'json'], { timeoutMs: 20_000 }).catch(() => 'null');
+    const listed = await run(['runc', '--root', root, 'list', '--format', 'json'], {
+      timeoutMs: 20_000,
+    }).catch(() => 'null');
     const containers = (JSON.parse(listed || 'null') as { id: string }[] | null) ?? [];
     for (const c of containers) {
       if (await runQuietly(['runc', '--root', root, 'delete', '--force', c.id])) count++;
@@ -58,7 +60,6 @@ async function deleteContainers(): Promise<number> {
   }
   return count;
 }
-
 
 async function stopProcesses(): Promise<number> {
   const state = readState();

@@ -25,10 +25,19 @@ import { teardown } from './teardown';
 export { ClusterError };
 import { bridgeCommands, clusterNodes, nodeNetworkCommands, type ClusterNode } from './topology';
 
-
 export const NODE_COUNT = 2;
 export const LOCAL_IMAGES = ['mic', 'nmi', 'client', 'pause'] as const;
-const REQUIRED_TOOLS = ['ip', 'nsenter', 'iptables', 'conntrack', 'containerd', 'runc', 'ctr', 'openssl', 'curl'];
+const REQUIRED_TOOLS = [
+  'ip',
+  'nsenter',
+  'iptables',
+  'conntrack',
+  'containerd',
+  'runc',
+  'ctr',
+  'openssl',
+  'curl',
+];
 
 export const imageArchive = (name: string): string => join(IMAGES_DIR, `${name}.tar`);
 
@@ -39,13 +48,17 @@ export function kubectl(args: readonly string[], timeoutMs = 60_000): Promise<st
 async function missingTools(): Promise<string[]> {
   const missing: string[] = [];
   for (const tool of REQUIRED_TOOLS) {
-    if (!(await run(['sh', '-c', `command -v ${tool}`], { timeoutMs: 5000 }).then(() => true, () => false)))
+    if (
+      !(await run(['sh', '-c', `command -v ${tool}`], { timeoutMs: 5000 }).then(
+        () => true,
+        () => false,
+      ))
+    )
       missing.push(tool);
   }
   if (!existsSync('/usr/lib/cni/bridge')) missing.push('containernetworking-plugins');
   return missing;
 }
-
 
 /** True when a recorded cluster answers: every process it started is alive and the apiserver is ready. */
 export async function isHealthy(): Promise<boolean> {
@@ -103,8 +116,11 @@ async function checkPreconditions(): Promise<void> {
     );
   const missing = await missingTools();
   if (missing.length > 0)
-    throw new ClusterError(`missing on this machine: ${missing.join(', ')} (as root, make cluster-tools installs them)`);
-  if (!existsSync(kubectlPath())) throw new ClusterError(`${kubectlPath()} is missing (make cluster-bins builds it)`);
+    throw new ClusterError(
+      `missing on this machine: ${missing.join(', ')} (as root, make cluster-tools installs them)`,
+    );
+  if (!existsSync(kubectlPath()))
+    throw new ClusterError(`${kubectlPath()} is missing (make cluster-bins builds it)`);
   for (const name of LOCAL_IMAGES)
     if (!existsSync(imageArchive(name)))
       throw new ClusterError(`image archive ${imageArchive(name)} is missing (make local-images builds it)`);

@@ -10,7 +10,13 @@ const PLURALS: Record<string, string> = {
   AzurePodIdentityException: 'azurepodidentityexceptions',
 };
 
-export function createCustom(kc: KubeConfig, namespace: string, kind: string, name: string, spec: unknown): Promise<unknown> {
+export function createCustom(
+  kc: KubeConfig,
+  namespace: string,
+  kind: string,
+  name: string,
+  spec: unknown,
+): Promise<unknown> {
   return kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
     group: GROUP,
     version: 'v1',
