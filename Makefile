@@ -7,7 +7,7 @@ export NX_NO_CLOUD ?= true
 NX := npx nx
 RUN_MANY := $(NX) run-many --outputStyle=stream
 
-.PHONY: help install generate crd-types-publish-dry-run check-generated build lint typecheck test-unit test-integration test emulator envtest cluster-up cluster-down test-root net-tools
+.PHONY: help install generate crd-types-publish-dry-run check-generated build lint format typecheck test-unit test-integration test emulator envtest cluster-up cluster-down test-root net-tools
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -31,8 +31,12 @@ check-generated: install ## fail when generated code differs from a fresh genera
 build: install ## build every project
 	$(RUN_MANY) -t build
 
-lint: install ## eslint with module boundaries
+lint: install ## eslint with module boundaries, and prettier's check of code, JSON and YAML (make format fixes it)
 	$(RUN_MANY) -t lint
+	npx prettier --check --log-level=warn .
+
+format: install ## format code, JSON and YAML with prettier (prose in *.md is left as written)
+	npx prettier --write --log-level=warn .
 
 typecheck: install ## tsc --noEmit for every project
 	$(RUN_MANY) -t typecheck
