@@ -67,6 +67,13 @@ function imageTag(image: string | undefined): string {
   return tag ?? 'unknown';
 }
 
+/** What `migrate` plans from. */
+export interface MigrationInput {
+  readonly bindings: ExplainFacts['bindings'];
+  readonly identities: ExplainFacts['identities'];
+  readonly pods: PodFacts[];
+}
+
 export class ClusterReader {
   private readonly crds;
 
@@ -236,13 +243,7 @@ export class ClusterReader {
     return { now: this.clock(), identities, bindings, pods, assigned, lease, nmi };
   }
 
-  async migrationInput(
-    namespace?: string,
-  ): Promise<{
-    bindings: ExplainFacts['bindings'];
-    identities: ExplainFacts['identities'];
-    pods: PodFacts[];
-  }> {
+  async migrationInput(namespace?: string): Promise<MigrationInput> {
     const [bindings, identities, pods] = await Promise.all([
       this.crds.bindings.list({ namespace }).then((r) => r.items),
       this.crds.identities.list({ namespace }).then((r) => r.items),
