@@ -8,7 +8,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { isRetryable, KubeHttp, kubeConfigOrHint } from '@pod-identity/kube';
 import type { MainInput } from '@pod-identity/platform';
 import { parseArgs, USAGE, UsageError, type Command, type GlobalOptions } from './args';
-import { explain } from './explain/checks';
+import { explain, federatedIdentityIds } from './explain/checks';
 import { explanation, renderExplanation } from './explain/render';
 import { readAzure } from './facts/read-azure';
 import { ClusterReader } from './facts/read-cluster';
@@ -52,7 +52,12 @@ function runner(input: MainInput, io: CliIo, http: KubeHttp): Run {
       const facts = await reader.explainFacts(namespace, command.pod);
       const azure =
         command.azure && facts.pod?.nodeName
-          ? await azureFacts(http, facts.pod.nodeName, command.cloudConfig, input.env)
+          ? await azureFacts(
+              http,
+              { node: facts.pod.nodeName, federated: federatedIdentityIds(facts) },
+              command.cloudConfig,
+              input.env,
+            )
           : undefined;
       const result = explanation(facts.podRef, explain({ ...facts, azure }));
       print(result, renderExplanation(result));
@@ -76,13 +81,13 @@ function runner(input: MainInput, io: CliIo, http: KubeHttp): Run {
 
 async function azureFacts(
   http: KubeHttp,
-  node: string,
+  of: { readonly node: string; readonly federated: readonly string[] },
   cloudConfig: string | undefined,
   env: MainInput['env'],
 ): ReturnType<typeof readAzure> {
   const raw = await http.request<{ spec?: { providerID?: string } }>({
     method: 'GET',
-    path: `/api/v1/nodes/${encodeURIComponent(node)}`,
+    path: `/api/v1/nodes/${encodeURIComponent(of.node)}`,
   });
   let cloudConfigText: string | undefined;
   try {
@@ -95,6 +100,7 @@ async function azureFacts(
     cloudConfigText,
     env,
     readFile: (p) => readFileSync(p, 'utf8'),
+    federatedIdentityIds: of.federated,
   });
 }
 

@@ -279,6 +279,55 @@ describe('the kubectl-pod_identity bundle, alone in a directory without node_mod
     expect(r.out).toMatch(/^kubectl-pod_identity \d+\.\d+\.\d+/);
   });
 
+  it("explain --azure for a federated identity: ✔ when a credential trusts the pod's ServiceAccount, ✘ (exit 1) when none does", async () => {
+    const w = await world('az-fed', { federated: true, pool: 'without-id' });
+    const credential = (subject: string) => ({
+      name: 'kubernetes-web',
+      issuer: 'https://issuer.example/',
+      subject,
+    });
+    const seed = (subject: string) =>
+      emulator.control.seed({
+        userAssignedIdentities: [
+          {
+            subscription: SUB,
+            resourceGroup: 'ids',
+            name: 'web-id',
+            clientId: CLIENT_ID,
+            federatedCredentials: [credential(subject)],
+          },
+        ],
+      });
+    const argv = [
+      'explain',
+      'pod/web',
+      '-n',
+      w.namespace,
+      '--system-namespace',
+      w.system,
+      '--azure',
+      '--cloudconfig',
+      azureJson,
+    ];
+    await seed(`system:serviceaccount:${w.namespace}:default`);
+    const good = await runBundle(bin, argv, env());
+    expect(good.out).toMatch(
+      new RegExp(
+        `✔ azure +web-id trusts system:serviceaccount:${w.namespace}:default \\(federated credential kubernetes-web`,
+      ),
+    );
+    expect(good.code).toBe(0);
+    await seed('system:serviceaccount:elsewhere:default');
+    const bad = await runBundle(bin, argv, env());
+    expect(bad.out).toMatch(
+      new RegExp(
+        `✘ azure +web-id has no federated credential for system:serviceaccount:${w.namespace}:default`,
+      ),
+    );
+    expect(bad.out).toContain('--manage-federated-credentials');
+    expect(bad.code).toBe(1);
+  });
+
   it("explain --azure: ✔ when the identity is on the node's scale set, ✘ (exit 1) when it is not", async () => {
     const on = await world('az-on', { pool: 'with-id' });
     const good = await runBundle(

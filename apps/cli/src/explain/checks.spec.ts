@@ -54,19 +54,30 @@ describe('explain (pure)', () => {
     expect(pending.map((c) => c.id)).not.toContain('nmi');
   });
 
-  it('with --azure, a federated identity needs nothing on the VM; an ARM error says what to give', () => {
-    const federated = {
-      ...base,
-      identities: [
-        { ...base.identities[0]!, spec: { ...base.identities[0]!.spec, backend: 'Federated' as const } },
-      ],
-      azure: { error: 'x' },
+  it("with --azure, a federated identity is checked for a credential trusting the pod's ServiceAccount; an ARM error says what to give", () => {
+    const fedIdentity = {
+      ...base.identities[0]!,
+      spec: { ...base.identities[0]!.spec, backend: 'Federated' as const },
     };
-    expect(explain(federated).find((c) => c.id.startsWith('azure:'))).toMatchObject({ ok: true });
-    const failed = explain({
+    const identityId = fedIdentity.spec.resourceID!.toLowerCase();
+    const withCredential = (subject: string): ExplainFacts => ({
       ...base,
-      azure: { target: 't', error: 'AADSTS7000215: invalid client secret' },
-    }).find((c) => c.id.startsWith('azure:'));
+      identities: [fedIdentity],
+      azure: {
+        error: 'the VM is not read for a federated identity',
+        federated: [{ identityId, credentials: [{ name: 'c', issuer: 'https://i/', subject }] }],
+      },
+    });
+    const line = (f: ExplainFacts) => explain(f).find((c) => c.id.startsWith('azure:'));
+    expect(line(withCredential('system:serviceaccount:shop:default'))).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('trusts system:serviceaccount:shop:default'),
+    });
+    expect(line(withCredential('system:serviceaccount:other:default'))).toMatchObject({
+      ok: false,
+      detail: 'id has no federated credential for system:serviceaccount:shop:default',
+    });
+    const failed = line({ ...base, azure: { target: 't', error: 'AADSTS7000215: invalid client secret' } });
     expect(failed).toMatchObject({
       ok: false,
       detail: "could not read the node's VM/VMSS: AADSTS7000215: invalid client secret",

@@ -160,7 +160,8 @@ function assignedFor(
 
 function notAssigned(id: string, a: NormalizedAzureAssignedIdentity, status: string, since: string): Check {
   const st = a.status ?? {};
-  const detail = `${a.metadata?.namespace}/${a.metadata?.name}: ${status}${since}${st.reason ? `, reason ${st.reason}` : ''}${st.message ? `: ${st.message}` : ''}`;
+  // MIC's message says what to do: it is the fix line, not repeated in the detail.
+  const detail = `${a.metadata?.namespace}/${a.metadata?.name}: ${status}${since}${st.reason ? `, reason ${st.reason}` : ''}`;
   const waiting =
     "MIC is still putting the identity in place (ARM takes up to a minute); if it stays, see the reason and MIC's Events";
   return fail(
@@ -189,12 +190,45 @@ function assignmentCheck(pod: PodFacts, m: BindingMatch, facts: ExplainFacts): C
   return notAssigned(id, a, status, since);
 }
 
+function federatedAzureCheck(
+  id: string,
+  pod: PodFacts,
+  identity: NormalizedAzureIdentity,
+  azure: NonNullable<ExplainFacts['azure']>,
+): Check {
+  const name = identity.metadata?.name;
+  const subject = `system:serviceaccount:${pod.namespace}:${pod.serviceAccount}`;
+  const found = azure.federated?.find((f) => f.identityId === (identity.spec.resourceID ?? '').toLowerCase());
+  if (!found || found.error)
+    return fail(
+      id,
+      'azure',
+      `could not list ${name}'s federated credentials: ${found?.error ?? 'not asked'}`,
+      'give --cloudconfig (azure.json) with credentials that may read the identity',
+    );
+  const credential = found.credentials?.find((c) => c.subject === subject);
+  if (credential)
+    return pass(
+      id,
+      'azure',
+      `${name} trusts ${subject} (federated credential ${credential.name}, issuer ${credential.issuer})`,
+    );
+  return fail(
+    id,
+    'azure',
+    `${name} has no federated credential for ${subject}`,
+    `run MIC with --manage-federated-credentials, or: az identity federated-credential create --identity-name ${name} --subject ${subject} --issuer <the cluster's OIDC issuer> --audiences api://AzureADTokenExchange -g <group> -n <name>`,
+  );
+}
+
 function azureCheck(pod: PodFacts, m: BindingMatch, azure: NonNullable<ExplainFacts['azure']>): Check {
   const identity = m.identity as NormalizedAzureIdentity;
   const name = identity.metadata?.name;
   const id = `azure:${identity.metadata?.namespace}/${name}`;
-  if (identity.spec.type !== 0 || identity.spec.backend === IDENTITY_BACKENDS.Federated)
-    return pass(id, 'azure', `${name} needs nothing on the node's VM (not a VM-backed managed identity)`);
+  if (identity.spec.backend === IDENTITY_BACKENDS.Federated)
+    return federatedAzureCheck(id, pod, identity, azure);
+  if (identity.spec.type !== 0)
+    return pass(id, 'azure', `${name} needs nothing on the node's VM (a service principal)`);
   if (azure.error)
     return fail(
       id,
@@ -210,6 +244,26 @@ function azureCheck(pod: PodFacts, m: BindingMatch, azure: NonNullable<ExplainFa
     `${name} is not on ${azure.target}`,
     'MIC adds it (see the assignment line); if it is Assigned but missing, someone removed it outside MIC: MIC re-adds it at its next check',
   );
+}
+
+/** The bindings (and their identities) that give the pod an identity. */
+export function podMatches(facts: ExplainFacts): BindingMatch[] {
+  const pod = facts.pod;
+  if (!pod?.labels[BINDING_LABEL]) return [];
+  return matchPodBindings({
+    pod,
+    bindings: facts.bindings,
+    identity: identityLookup(facts),
+    forceNamespaced: facts.mic.forceNamespaced,
+  }).matches;
+}
+
+/** Resource ids of the pod's federated identities (--azure lists their credentials). */
+export function federatedIdentityIds(facts: ExplainFacts): string[] {
+  return podMatches(facts)
+    .map((m) => m.identity as NormalizedAzureIdentity)
+    .filter((i) => i.spec.backend === IDENTITY_BACKENDS.Federated && i.spec.resourceID)
+    .map((i) => i.spec.resourceID as string);
 }
 
 /** Every check for the pod, in chain order. */

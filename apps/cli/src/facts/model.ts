@@ -50,6 +50,18 @@ export interface NmiPodFacts {
   readonly version: string;
 }
 
+/** The federated credentials of one federated identity, as ARM lists them. */
+export interface FederatedFacts {
+  /** Lower-cased resource id. */
+  readonly identityId: string;
+  readonly credentials?: ReadonlyArray<{
+    readonly name: string;
+    readonly issuer: string;
+    readonly subject: string;
+  }>;
+  readonly error?: string;
+}
+
 export interface AzureFacts {
   /** The node's VM or scale set, as an ARM resource id. */
   readonly target?: string;
@@ -57,6 +69,8 @@ export interface AzureFacts {
   readonly identityIds?: readonly string[];
   /** Why ARM could not be asked (credentials, provider id, ARM error). */
   readonly error?: string;
+  /** One entry per federated identity of the pod. */
+  readonly federated?: readonly FederatedFacts[];
 }
 
 export interface ExplainFacts {
