@@ -14,7 +14,7 @@ import { OwedReleases, type OwedRelease } from './owed-releases';
 import { failureMessage, failureReason } from './messages';
 import type { AssignedIdentityWriter, AssignmentEvents } from './ports';
 import type { IdentityOutcome, TargetOutcome, TargetRunner } from './target-runner';
-import { KeyedWork } from './keyed-work';
+import { KeyedWork, KeyedWorkOwner } from './keyed-work';
 import { WriteBackoff } from './write-backoff';
 
 export interface ApplierDeps {
@@ -66,8 +66,8 @@ function withoutFailedCreates(tp: TargetPlan, failed: ReadonlySet<string>): Targ
 /** Looks an assigned identity up by reference (the latest version MIC knows). */
 export type AssignedLookup = (ref: ObjectRef) => AzureAssignedIdentity | undefined;
 
-export class Applier {
-  private readonly work: KeyedWork;
+export class Applier extends KeyedWorkOwner {
+  protected readonly work: KeyedWork;
   private readonly failures = new Map<string, number>();
   private readonly targets: Limiter;
   private readonly writeBackoff: WriteBackoff;
@@ -75,6 +75,7 @@ export class Applier {
   private readonly owed = new OwedReleases();
 
   constructor(private readonly deps: ApplierDeps) {
+    super();
     this.targets = new Limiter(deps.targetConcurrency);
     this.work = new KeyedWork(deps.clock, deps.wake);
     this.window = new CoalescingWindow(deps.coalescing ?? { quietMs: 0, maxMs: 0 });
@@ -118,21 +119,6 @@ export class Applier {
   /** Removals asked for but not done yet: the planner must keep asking for them (see ./owed-releases). */
   owedReleases(): OwedRelease[] {
     return this.owed.list();
-  }
-
-  /** Whether any target operation is running. */
-  get busy(): boolean {
-    return this.work.busy;
-  }
-
-  /** Resolves when every running target operation has finished. */
-  async idle(): Promise<void> {
-    await this.work.idle();
-  }
-
-  /** Cancels pending wake-up timers (running operations finish on their own). */
-  close(): void {
-    this.work.close();
   }
 
   private async kubeWrites(

@@ -64,3 +64,23 @@ export class KeyedWork {
     this.timers.abort();
   }
 }
+
+/** busy, idle() and close() of a component whose operations a KeyedWork tracks (both appliers). */
+export abstract class KeyedWorkOwner {
+  protected abstract readonly work: KeyedWork;
+
+  /** Whether any operation is running. */
+  get busy(): boolean {
+    return this.work.busy;
+  }
+
+  /** Resolves when every running operation has finished. */
+  async idle(): Promise<void> {
+    await this.work.idle();
+  }
+
+  /** Cancels pending wake-up timers (running operations finish on their own). */
+  close(): void {
+    this.work.close();
+  }
+}

@@ -7,7 +7,7 @@ import { ArmError, classifyArmError, type FederatedCredentialPort } from '@pod-i
 import { parseUserAssignedIdentityId } from '@pod-identity/domain';
 import { backoffDelay, type Clock, type Logger } from '@pod-identity/platform';
 import type { AssignedLookup } from '../apply/applier';
-import { KeyedWork } from '../apply/keyed-work';
+import { KeyedWork, KeyedWorkOwner } from '../apply/keyed-work';
 import { Limiter } from '../apply/limiter';
 import type { AssignedIdentityWriter, AssignmentEvents } from '../apply/ports';
 import { objectRef, refKey } from '../plan/existing';
@@ -43,17 +43,18 @@ interface RunResult {
 
 const DEFAULT_RETRY_MAX_MS = 300_000;
 
-export class FederatedApplier {
+export class FederatedApplier extends KeyedWorkOwner {
   private readonly readyKeys = new Set<string>();
   /** Credentials MIC created, by key: when they count as in place (--federated-credential-settle). */
   private readonly settling = new Map<string, number>();
-  private readonly work: KeyedWork;
+  protected readonly work: KeyedWork;
   private readonly failures = new Map<string, number>();
   /** Last wait reason reported per assignment, so a persisting one gives one Event, not one per run. */
   private readonly reported = new Map<string, string>();
   private readonly limiter: Limiter;
 
   constructor(private readonly deps: FederatedApplierDeps) {
+    super();
     this.limiter = new Limiter(deps.concurrency);
     this.work = new KeyedWork(deps.clock, deps.wake);
   }
@@ -67,18 +68,6 @@ export class FederatedApplier {
       this.readyKeys.add(key);
     }
     return this.readyKeys;
-  }
-
-  get busy(): boolean {
-    return this.work.busy;
-  }
-
-  async idle(): Promise<void> {
-    await this.work.idle();
-  }
-
-  close(): void {
-    this.work.close();
   }
 
   /** Dispatches every identity with something to do; `drift`: every identity, to re-check its credentials. */
