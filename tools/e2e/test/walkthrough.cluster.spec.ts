@@ -232,6 +232,11 @@ describe('the walkthrough on a real local cluster', () => {
     const bad = await sh(['kubectl', 'pod-identity', 'explain', 'pod/nolabel'], 60_000, env);
     expect(bad.output).toContain('✘ label');
     expect(bad.code).toBe(1);
+    // Kept for the docs, beside the timings (not in test-results: CI sums those).
+    writeFileSync(
+      join(REPO_ROOT, '.local', 'cluster-explain.txt'),
+      `${good.output}(exit ${good.code})\n\n${bad.output}(exit ${bad.code})\n`,
+    );
   }, 150_000);
 
   it('kubectl rollout restart of NMI while the pod polls: never a wrong token, never a request from the pod to the real IMDS', async () => {
