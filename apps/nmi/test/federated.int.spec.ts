@@ -7,10 +7,10 @@ import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipel
 import { ManagedIdentityCredential } from '@azure/identity';
 import { IDENTITY_BACKEND_ANNOTATION, serviceAccountSubject } from '@pod-identity/domain';
 import { KubeHttp } from '@pod-identity/kube';
+import { trustServiceAccountIssuer } from '@pod-identity/envtest';
 import { kubeServiceAccountTokenMinter } from '../src/kube/adapters';
 import { createBinding, createIdentity, createPod, createServiceAccount, deletePod } from './support/cluster';
 import { call, tokenPath } from './support/client';
-import { trustClusterIssuer } from './support/issuer';
 import { type RunningNmi, startNmi, waitReady } from './support/nmi';
 import { eventually, nextPodIp, World } from './support/world';
 
@@ -43,7 +43,7 @@ function federationArgs(): string[] {
 
 beforeAll(async () => {
   await world.open([nsA, nsB]);
-  issuer = await trustClusterIssuer(world.admin, world.emulator);
+  issuer = await trustServiceAccountIssuer(world.admin, world.emulator.control);
   for (const ns of [nsA, nsB]) await createServiceAccount(world.admin, ns, 'reader');
   nmi = await startNmi({
     kubeConfig: world.nmiKc,

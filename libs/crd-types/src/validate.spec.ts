@@ -1,4 +1,5 @@
-import { BROKEN_EXAMPLES, GO_CLIENT_EXAMPLES, VALID_EXAMPLES } from '../test/examples';
+import { BROKEN_EXAMPLES, VALID_EXAMPLES } from '../test/examples';
+import { GO_CLIENT_EXAMPLES } from '../test/go-client-examples';
 import { assertValid, CrdValidationError, validate } from './validate';
 
 describe('validate', () => {

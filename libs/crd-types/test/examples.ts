@@ -1,12 +1,12 @@
 // Manifests in the forms the original project's documentation shows, camelCase and legacy PascalCase,
-// plus broken ones with the field their error must name. Shared by the unit tests and the apiserver tests.
+// plus broken ones with the field their error must name. Used by validate.spec.ts (with go-client-examples.ts).
 import type { Kind } from '../src/generated/constants';
 
 const API_VERSION = 'aadpodidentity.k8s.io/v1';
-const RESOURCE_ID =
+export const RESOURCE_ID =
   '/subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/my-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/demo-id';
-const CLIENT_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
-const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+export const CLIENT_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
+export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
 export interface Example {
   name: string;
@@ -20,7 +20,7 @@ export interface BrokenExample extends Example {
   message: string;
 }
 
-const obj = (kind: Kind, name: string, spec: Record<string, unknown>): Record<string, unknown> => ({
+export const obj = (kind: Kind, name: string, spec: Record<string, unknown>): Record<string, unknown> => ({
   apiVersion: API_VERSION,
   kind,
   metadata: { name },
@@ -154,86 +154,6 @@ export const VALID_EXAMPLES: Example[] = [
         },
       }),
       status: { status: 'Assigned', availableReplicas: 1 },
-    },
-  },
-];
-
-/**
- * What clients built on the original's Go types (v1.8 pkg/apis/aadpodidentity/v1) write: struct fields
- * are never omitted (clientPassword: {}, metadata: {creationTimestamp: null}), nil pointers and maps are
- * null, and unset strings are omitted or "". All must be accepted.
- */
-export const GO_CLIENT_EXAMPLES: Example[] = [
-  {
-    name: 'user-assigned identity with clientPassword: {} (every Go-written identity)',
-    kind: 'AzureIdentity',
-    object: {
-      ...obj('AzureIdentity', 'go-uai', {
-        metadata: { creationTimestamp: null },
-        resourceID: RESOURCE_ID,
-        clientID: CLIENT_ID,
-        clientPassword: {},
-      }),
-      status: { metadata: { creationTimestamp: null } },
-    },
-  },
-  {
-    name: 'user-assigned identity with every optional field at its zero value',
-    kind: 'AzureIdentity',
-    object: obj('AzureIdentity', 'go-uai-zero', {
-      type: 0,
-      resourceID: RESOURCE_ID,
-      clientID: CLIENT_ID,
-      clientPassword: { name: '', namespace: '' },
-      tenantID: '',
-      auxiliaryTenantIDs: null,
-      adEndpoint: '',
-      adResourceID: '',
-      replicas: null,
-    }),
-  },
-  {
-    name: 'service principal with an empty legacy twin field',
-    kind: 'AzureIdentity',
-    object: obj('AzureIdentity', 'go-sp', {
-      type: 1,
-      tenantID: TENANT_ID,
-      TenantID: '',
-      clientID: CLIENT_ID,
-      ClientID: '',
-      clientPassword: { name: 'sp-secret', namespace: 'default' },
-      auxiliaryTenantIDs: [],
-    }),
-  },
-  {
-    name: 'binding with weight 0 and spec.metadata',
-    kind: 'AzureIdentityBinding',
-    object: obj('AzureIdentityBinding', 'go-binding', {
-      metadata: { creationTimestamp: null },
-      azureIdentity: 'go-uai',
-      selector: 'demo',
-      weight: 0,
-    }),
-  },
-  {
-    name: 'exception with podLabels: null beside legacy PodLabels',
-    kind: 'AzurePodIdentityException',
-    object: obj('AzurePodIdentityException', 'go-exception', { podLabels: null, PodLabels: { app: 'x' } }),
-  },
-  {
-    name: 'assigned identity with nil refs and replicas, empty status',
-    kind: 'AzureAssignedIdentity',
-    object: {
-      ...obj('AzureAssignedIdentity', 'go-assigned', {
-        metadata: { creationTimestamp: null },
-        azureIdentityRef: null,
-        azureBindingRef: null,
-        pod: 'p',
-        podNamespace: 'default',
-        nodename: 'node-0',
-        replicas: null,
-      }),
-      status: { metadata: { creationTimestamp: null }, status: '', availableReplicas: 0 },
     },
   },
 ];

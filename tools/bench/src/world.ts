@@ -11,8 +11,8 @@ import { GROUP, IDENTITY_TYPES } from '@pod-identity/crd-types';
 import {
   type ControlPlane,
   installCrds,
-  serviceAccountIssuer,
   startControlPlane,
+  trustServiceAccountIssuer,
 } from '@pod-identity/envtest';
 import { KubeHttp } from '@pod-identity/kube';
 import { pool } from './net';
@@ -232,9 +232,7 @@ export class World {
 
   /** Registers the API server's ServiceAccount issuer with the emulator's Entra ID; returns its URL. */
   async trustIssuer(): Promise<string> {
-    const found = await serviceAccountIssuer(this.plane.kubeConfig);
-    await this.emulator.control.seed({ oidcIssuers: [found] });
-    return found.issuer;
+    return trustServiceAccountIssuer(this.plane.kubeConfig, this.emulator.control);
   }
 
   async deletePods(namespace: string, names: readonly string[]): Promise<void> {

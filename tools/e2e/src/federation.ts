@@ -3,7 +3,7 @@
 // only to authenticated callers), and the flags that point MIC and NMI at it. NMI reaches Entra ID at
 // https://127.0.0.1:<port> inside the node namespace through a loopback bridge (bridges.ts).
 import type { KubeConfig } from '@kubernetes/client-node';
-import { serviceAccountIssuer } from '@pod-identity/envtest';
+import { trustServiceAccountIssuer } from '@pod-identity/envtest';
 import type { AzureEmulator } from '@pod-identity/azure-emulator';
 import { TENANT_ID } from './world';
 
@@ -25,8 +25,7 @@ export async function prepareFederation(
   emulator: AzureEmulator,
   options: FederationOptions,
 ): Promise<FederationSetup> {
-  const { issuer, jwks } = await serviceAccountIssuer(admin);
-  await emulator.control.seed({ oidcIssuers: [{ issuer, jwks }] });
+  const issuer = await trustServiceAccountIssuer(admin, emulator.control);
   const authorityPort = Number(new URL(emulator.urls.authorityHost).port);
   return {
     issuer,

@@ -3,18 +3,30 @@
 // written (PascalCase identity of type 0, binding with AzureIdentity/Selector, a labelled Deployment),
 // `kubectl exec … curl` for a token, `kubectl get AzureAssignedIdentity`, and the faults a rollout brings:
 // NMI restarting while a pod polls, the MIC leader deleted, and `make undeploy` leaving no rule behind.
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ControlClient } from '@pod-identity/azure-emulator';
 import { REPO_ROOT } from '../src/artifacts';
+import { ControlClient } from '@pod-identity/azure-emulator';
 import { decodeClaims } from '../src/claims';
+import {
+  curlToken,
+  expectTokenForDemoIdentity,
+  type Finished,
+  jsonOf,
+  measured,
+  podsOf,
+  sh,
+  SYSTEM,
+  TOKEN_URL,
+  vmssIdentities,
+  waitFor,
+} from './cluster-support';
 import { loopbackFor } from '../src/forwarder';
 import { run } from '../src/real-cluster/host';
 import { KUBECONFIG_PATH, pathWithKubectl, readState } from '../src/real-cluster/layout';
 import { clusterNodes, inNode } from '../src/real-cluster/topology';
 import { kubectl, NODE_COUNT } from '../src/real-cluster/up';
-import { APP_IDENTITY, VMSS_NAME } from '../src/world';
+import { APP_IDENTITY } from '../src/world';
 import {
   FEDERATED_IDENTITY,
   FEDERATION_TARGETS,
@@ -22,84 +34,6 @@ import {
   nmiFederationPatch,
   trustClusterIssuer,
 } from '../src/real-cluster/federation';
-import { pollUntil } from '@pod-identity/platform';
-
-const TOKEN_URL = 'http://169.254.169.254/metadata/identity/oauth2/token/?resource=https://vault.azure.net';
-const SYSTEM = ['-n', 'pod-identity-system'];
-
-interface Finished {
-  readonly code: number | null;
-  readonly output: string;
-  readonly seconds: number;
-}
-
-/** Timings of this run, kept in .local/cluster-timings.json for the docs (not in test-results: CI sums those). */
-const timings: Record<string, number> = {};
-function measured(name: string, seconds: number): void {
-  timings[name] = Math.round(seconds * 10) / 10;
-  mkdirSync(join(REPO_ROOT, '.local'), { recursive: true });
-  writeFileSync(join(REPO_ROOT, '.local', 'cluster-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
-}
-
-/** Runs a make target or the cluster CLI the way a user does, with a bound. */
-function sh(argv: readonly string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<Finished> {
-  const started = Date.now();
-  return new Promise((resolvePromise) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: REPO_ROOT, env: { ...process.env, ...env } });
-    let output = '';
-    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, output, seconds: (Date.now() - started) / 1000 });
-    });
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  return pollUntil(what, probe, { timeoutMs, intervalMs: 1000 });
-}
-
-const jsonOf = async <T>(args: readonly string[]): Promise<T> =>
-  JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
-
-interface PodList {
-  items: {
-    metadata: { name: string; namespace: string };
-    status: { podIP?: string; phase?: string };
-    spec: { nodeName?: string };
-  }[];
-}
-
-async function podsOf(selector: string, namespace = 'default'): Promise<PodList['items']> {
-  return (await jsonOf<PodList>(['get', 'pods', '-n', namespace, '-l', selector])).items;
-}
-
-async function curlToken(pod: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const out = await kubectl(
-    ['exec', pod, '--', 'curl', '-s', '-w', '\\n%{http_code}', '-H', 'Metadata:true', TOKEN_URL],
-    60_000,
-  );
-  const lines = out.trimEnd().split('\n');
-  const status = Number(lines.pop());
-  return { status, body: JSON.parse(lines.join('\n')) as Record<string, unknown> };
-}
-
-function expectTokenForDemoIdentity(body: Record<string, unknown>): void {
-  const claims = decodeClaims(String(body.access_token));
-  expect(claims.aud).toBe('https://vault.azure.net');
-  expect(String(claims.xms_mirid).toLowerCase()).toBe(APP_IDENTITY.resourceId.toLowerCase());
-  expect(claims.appid).toBe(APP_IDENTITY.clientId);
-}
-
-/** The user-assigned identities on the cluster's scale set, as the emulator holds them (lower case). */
-async function vmssIdentities(): Promise<string[]> {
-  const control = new ControlClient(readState()?.emulatorControl ?? '');
-  const state = await control.state();
-  const vmss = (state.virtualMachineScaleSets ?? []).find((s) => s.name === VMSS_NAME);
-  return (vmss?.identity?.userAssigned ?? []).map((id) => id.toLowerCase());
-}
 
 describe('the walkthrough on a real local cluster', () => {
   let up: Finished;

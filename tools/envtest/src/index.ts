@@ -25,4 +25,9 @@ export {
 export { ENVTEST_KUBECONFIG, envtestKubeConfig } from './jest/env';
 export { createTestNamespace, testNamespace, type TestNamespace } from './jest/test-namespace';
 export { defaultCrdDir, installCrds, readCrds } from './crds';
-export { serviceAccountIssuer, type ServiceAccountIssuer } from './issuer';
+export {
+  serviceAccountIssuer,
+  trustServiceAccountIssuer,
+  type IssuerRegistry,
+  type ServiceAccountIssuer,
+} from './issuer';

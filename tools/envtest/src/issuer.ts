@@ -24,3 +24,18 @@ export async function serviceAccountIssuer(admin: KubeConfig): Promise<ServiceAc
   );
   return { issuer: discovery.issuer, jwks };
 }
+
+/** What registering an issuer needs of the Azure emulator (its ControlClient). */
+export interface IssuerRegistry {
+  seed(doc: { oidcIssuers: ServiceAccountIssuer[] }): Promise<unknown>;
+}
+
+/** Registers the API server's issuer and keys with the emulator's Entra ID; returns the issuer URL. */
+export async function trustServiceAccountIssuer(
+  admin: KubeConfig,
+  registry: IssuerRegistry,
+): Promise<string> {
+  const found = await serviceAccountIssuer(admin);
+  await registry.seed({ oidcIssuers: [found] });
+  return found.issuer;
+}

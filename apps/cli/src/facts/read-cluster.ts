@@ -147,15 +147,7 @@ export class ClusterReader {
   }
 
   async nmiOn(node: string): Promise<NmiPodFacts | undefined> {
-    const list = await this.http.request<{ items?: RawPod[] }>({
-      method: 'GET',
-      path: `/api/v1/namespaces/${encodeURIComponent(this.systemNamespace)}/pods`,
-      query: { labelSelector: NMI_POD_LABEL, fieldSelector: `spec.nodeName=${node}` },
-    });
-    const pod = list.items?.[0];
-    if (!pod) return undefined;
-    const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-    return { name: pod.metadata?.name ?? '', ready, version: imageTag(pod.spec?.containers?.[0]?.image) };
+    return (await this.nmiPods(node))[0];
   }
 
   async mic(eventsNamespace: string, about: ReadonlySet<string>): Promise<MicFacts> {
@@ -217,11 +209,12 @@ export class ClusterReader {
     return (list.items ?? []).map(toPodFacts);
   }
 
-  async nmiPods(): Promise<StatusFacts['nmi']> {
+  /** NMI's pods, on one node or on all. */
+  async nmiPods(node?: string): Promise<StatusFacts['nmi']> {
     const list = await this.http.request<{ items?: RawPod[] }>({
       method: 'GET',
       path: `/api/v1/namespaces/${encodeURIComponent(this.systemNamespace)}/pods`,
-      query: { labelSelector: NMI_POD_LABEL },
+      query: { labelSelector: NMI_POD_LABEL, fieldSelector: node ? `spec.nodeName=${node}` : undefined },
     });
     return (list.items ?? []).map((pod) => ({
       node: pod.spec?.nodeName ?? '',

@@ -4,7 +4,7 @@
 // issuer and allowed to manage credentials, NMI told the tenant and the Entra authority with its CA
 // (the ConfigMap pod-identity-local-cloud that MIC already mounts).
 import { ControlClient } from '@pod-identity/azure-emulator';
-import { serviceAccountIssuer } from '@pod-identity/envtest';
+import { trustServiceAccountIssuer } from '@pod-identity/envtest';
 import { loadKubeConfig } from '@pod-identity/kube';
 import { IDENTITY_RG, identity, SUBSCRIPTION_ID, TENANT_ID } from '../world';
 import { KUBECONFIG_PATH, PORTS, readState } from './layout';
@@ -49,10 +49,12 @@ export function nmiFederationPatch(): Op[] {
 /** Registers the issuer and the federated identity with the emulator; returns the issuer URL. */
 export async function trustClusterIssuer(): Promise<string> {
   const control = new ControlClient(readState()?.emulatorControl ?? '');
-  const found = await serviceAccountIssuer(loadKubeConfig({ kubeconfigPath: KUBECONFIG_PATH }));
+  const issuer = await trustServiceAccountIssuer(
+    loadKubeConfig({ kubeconfigPath: KUBECONFIG_PATH }),
+    control,
+  );
   const fed = FEDERATED_IDENTITY;
   await control.seed({
-    oidcIssuers: [found],
     userAssignedIdentities: [
       {
         subscription: SUBSCRIPTION_ID,
@@ -63,7 +65,7 @@ export async function trustClusterIssuer(): Promise<string> {
       },
     ],
   });
-  return found.issuer;
+  return issuer;
 }
 
 export const FEDERATION_TARGETS = {
