@@ -1,6 +1,6 @@
 // What MIC writes on the way out and for people to read: an AzureAssignedIdentity passes through
-// status Unassigned before it is deleted, and assignments show up as Events on the pod (kubectl
-// describe pod). Real apiserver (envtest), MIC in-process, the Azure emulator.
+// status Unassigned before it is deleted, and assignments show up as Events on their binding (one per
+// binding per batch, counting the pods). Real apiserver (envtest), MIC in-process, the Azure emulator.
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
 import { installCrds, testNamespace } from '@pod-identity/envtest';
 import type { MicHandle } from '../src/app';
@@ -45,7 +45,7 @@ async function watchAssigned(
   return { seen, stop: () => request.abort() };
 }
 
-describe('MIC: Unassigned and Events on the pod', () => {
+describe('MIC: Unassigned, and Events on the binding', () => {
   let env: MicEnvironment;
   let mic: MicHandle;
   const node = (): string => `${ns.name}-n0`;
@@ -74,28 +74,30 @@ describe('MIC: Unassigned and Events on the pod', () => {
     await teardownEnvironment(env);
   });
 
-  it('records the assignment as an Event on the pod', async () => {
+  it('records the assignment as one Event on the binding, counting its pods, and none on the pod', async () => {
     await createPod(env, 'leaver', node(), 'leaver');
     await eventually('Assigned', async () =>
       (await listAssigned(env)).some((a) => a.pod === 'leaver' && a.status === 'Assigned'),
     );
-    const podEvents = async () =>
+    const eventsAbout = async (kind: string, name: string) =>
       (
         await env.core.listNamespacedEvent({
           namespace: env.namespace,
-          fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=leaver',
+          fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}`,
         })
-      ).items;
-    await eventually('event on the pod', async () =>
-      (await podEvents()).some((e) => e.reason === 'IdentityAssigned'),
-    );
-    const event = (await podEvents()).find((e) => e.reason === 'IdentityAssigned');
+      ).items.filter((e) => e.reason === 'IdentityAssigned');
+    const bindingEvents = () => eventsAbout('AzureIdentityBinding', 'leaver-binding');
+    await eventually('event on the binding', async () => (await bindingEvents()).length > 0);
+    const [event] = await bindingEvents();
     expect(event).toMatchObject({
       type: 'Normal',
-      involvedObject: { kind: 'Pod', apiVersion: 'v1', name: 'leaver', namespace: env.namespace },
+      count: 1,
+      involvedObject: { kind: 'AzureIdentityBinding', name: 'leaver-binding', namespace: env.namespace },
     });
     expect(event?.message).toContain(`identity ${env.namespace}/leaver-id`);
     expect(event?.message).toContain('pool-u');
+    expect(event?.message).toContain(`1 pod, ${env.namespace}/leaver`);
+    expect(await eventsAbout('Pod', 'leaver')).toEqual([]);
   });
 
   it('marks the AzureAssignedIdentity Unassigned before deleting it when the pod goes', async () => {

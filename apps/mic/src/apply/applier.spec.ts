@@ -67,6 +67,7 @@ describe('Applier', () => {
       'IdentityAssigned',
       'IdentityAssignmentFailed',
     ]);
+    expect(events.unflushed).toBe(0);
     expect(wakes).toHaveLength(1);
   });
 

@@ -167,6 +167,7 @@ export class Applier extends KeyedWorkOwner {
         );
       }
     }
+    this.deps.events.flush();
     return { kubeWrites: due.length, kubeErrors, failedCreates };
   }
 
@@ -227,6 +228,7 @@ export class Applier extends KeyedWorkOwner {
     writes.push(...this.releases(tp, outcome));
     const results = await mapLimit(writes, this.deps.kubeConcurrency, (w) => w());
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    this.deps.events.flush();
     for (const r of failed) this.deps.logger.warn({ err: r.reason as unknown }, 'status update failed');
     // A status that could not be written must not make every sync ask ARM again at once.
     this.schedule(

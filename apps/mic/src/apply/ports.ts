@@ -32,9 +32,12 @@ export interface LedgerStore {
 
 export type EventSeverity = 'Normal' | 'Warning';
 
-/** Kubernetes Events about assignments (on the binding and the pod). */
+/** Kubernetes Events about assignments (aggregated per binding; Warnings also on the pod). */
 export interface AssignmentEvents {
+  /** Notes one assignment's event; it may be held until `flush`. */
   emit(obj: AzureAssignedIdentity, severity: EventSeverity, reason: string, message: string): void;
+  /** Ends a batch (a target's settlement, a sync's immediate creates): sends what `emit` held. */
+  flush(): void;
   /** A planner warning (missing identity, namespaced rule, ...), reported once while it lasts. */
   warn(warning: PlanWarning): void;
 }

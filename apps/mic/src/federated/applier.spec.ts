@@ -146,6 +146,7 @@ describe('FederatedApplier', () => {
     expect(events.emitted).toEqual([
       expect.objectContaining({ severity: 'Normal', reason: 'IdentityAssigned' }),
     ]);
+    expect(events.unflushed).toBe(0);
     expect(a.ready().has(federatedKey(ID, 'system:serviceaccount:app:reader'))).toBe(true);
     expect(wakes).toEqual([expect.stringContaining('in place')]);
   });

@@ -22,7 +22,7 @@ export interface FederatedApplierDeps {
   readonly port: FederatedCredentialPort;
   readonly ledger: FederatedLedger;
   readonly writer: Pick<AssignedIdentityWriter, 'setStatus'>;
-  readonly events: Pick<AssignmentEvents, 'emit'>;
+  readonly events: Pick<AssignmentEvents, 'emit' | 'flush'>;
   readonly settings: FederationSettings;
   readonly clock: Clock;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'debug' | 'error'>;
@@ -84,6 +84,7 @@ export class FederatedApplier extends KeyedWorkOwner {
       dispatched++;
       const task = this.limiter
         .run(() => this.run(plan, lookup))
+        .finally(() => this.deps.events.flush())
         .then((r) => this.schedule(id, r))
         .catch((err: unknown) => {
           this.deps.logger.error({ identity: id, err }, 'federated credential operation crashed');

@@ -112,9 +112,16 @@ export class FakeWriter implements AssignedIdentityWriter {
 export class FakeEvents implements AssignmentEvents {
   readonly emitted: Array<{ severity: EventSeverity; reason: string; message: string }> = [];
   readonly warnings: PlanWarning[] = [];
+  /** Events emitted since the last flush (a batch left open would never be sent). */
+  unflushed = 0;
 
   emit(_obj: AzureAssignedIdentity, severity: EventSeverity, reason: string, message: string): void {
     this.emitted.push({ severity, reason, message });
+    this.unflushed++;
+  }
+
+  flush(): void {
+    this.unflushed = 0;
   }
 
   warn(warning: PlanWarning): void {

@@ -80,6 +80,28 @@ describe('EventRecorder', () => {
     expect(sink.list()[0]).toMatchObject({ count: 3, lastTimestamp: '2025-01-01T00:00:02Z' });
   });
 
+  it('an aggregate of several occurrences starts at their count, and a repeat adds its own', async () => {
+    const { sink, recorder } = setup();
+    recorder.event(pod, 'Normal', 'IdentityAssigned', 'assigned: 20 pods', 20);
+    await recorder.flush();
+    expect(sink.list()[0]).toMatchObject({ count: 20 });
+    recorder.event(pod, 'Normal', 'IdentityAssigned', 'assigned: 20 pods', 3);
+    await recorder.flush();
+    expect(sink.list()).toHaveLength(1);
+    expect(sink.list()[0]).toMatchObject({ count: 23 });
+  });
+
+  it('refuses a count that is not a positive integer, sending nothing', async () => {
+    const { sink, recorder } = setup();
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => recorder.event(pod, 'Normal', 'R', 'm', bad)).toThrow(
+        /event count must be an integer >= 1/,
+      );
+    }
+    await recorder.flush();
+    expect(sink.list()).toHaveLength(0);
+  });
+
   it('keeps different reasons, messages, types and objects apart', async () => {
     const { sink, recorder } = setup();
     recorder.event(pod, 'Warning', 'A', 'm');

@@ -58,6 +58,8 @@ interface EventInput {
   readonly type: EventType;
   readonly reason: string;
   readonly message: string;
+  /** How many occurrences this one stands for (an aggregate of several objects' events). */
+  readonly count: number;
 }
 
 export class EventRecorder {
@@ -76,8 +78,13 @@ export class EventRecorder {
     this.limit = { burst: options.burst ?? 25, perMinute: 60_000 / refillMs };
   }
 
-  /** Records an event; returns at once. Failures are logged, never thrown. */
-  event(object: ObjectReference, type: EventType, reason: string, message: string): void {
+  /**
+   * Records an event; returns at once. Failures are logged, never thrown. `count` > 1: one Event that
+   * stands for that many occurrences (its `count` starts there).
+   */
+  event(object: ObjectReference, type: EventType, reason: string, message: string, count = 1): void {
+    if (!(Number.isInteger(count) && count >= 1))
+      throw new RangeError(`event count must be an integer >= 1, got ${count}`);
     const now = this.clock.now();
     const objectKey = refKey(object);
     if (!this.take(objectKey, now)) {
@@ -89,7 +96,7 @@ export class EventRecorder {
     const key = `${objectKey}|${type}|${reason}|${text}`;
     // Events for the same key are sent in order, so a count bump never races its own create.
     const previous = this.chain.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.send(key, { object, type, reason, message: text }, now));
+    const next = previous.then(() => this.send(key, { object, type, reason, message: text, count }, now));
     this.chain.set(key, next);
     this.track(next.finally(() => this.chain.get(key) === next && this.chain.delete(key)));
   }
@@ -119,7 +126,7 @@ export class EventRecorder {
     const window = this.options.aggregationWindowMs ?? 10 * 60_000;
     try {
       if (existing && now - existing.lastMs < window) {
-        existing.count++;
+        existing.count += event.count;
         existing.lastMs = now;
         this.touch(key, existing);
         try {
@@ -138,7 +145,7 @@ export class EventRecorder {
       this.remember(key, {
         name: created.metadata?.name ?? built.metadata.name,
         namespace: built.metadata.namespace,
-        count: 1,
+        count: event.count,
         firstMs: now,
         lastMs: now,
       });
@@ -147,7 +154,7 @@ export class EventRecorder {
     }
   }
 
-  private build({ object, type, reason, message }: EventInput, now: number): KubeEvent {
+  private build({ object, type, reason, message, count }: EventInput, now: number): KubeEvent {
     const namespace = object.namespace || 'default';
     const name = `${object.name}.${now.toString(16)}${randomBytes(2).toString('hex')}`.slice(-253);
     return {
@@ -158,7 +165,7 @@ export class EventRecorder {
       reason,
       message,
       type,
-      count: 1,
+      count,
       firstTimestamp: isoSeconds(now),
       lastTimestamp: isoSeconds(now),
       source: { component: this.options.component, host: this.options.instance },
