@@ -4,7 +4,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { isRetryable, KubeHttp, kubeConfigOrHint } from '@pod-identity/kube';
 import type { MainInput } from '@pod-identity/platform';
 import { parseArgs, USAGE, UsageError, type Command, type GlobalOptions } from './args';
@@ -31,10 +30,6 @@ function kubeconfigPath(options: GlobalOptions, env: MainInput['env']): string |
   if (fromEnv) return fromEnv;
   const home = join(env.HOME ?? homedir(), '.kube', 'config');
   return existsSync(home) ? home : undefined;
-}
-
-function contextNamespace(kc: KubeConfig): string | undefined {
-  return kc.getContextObject(kc.getCurrentContext())?.namespace || undefined;
 }
 
 type Run = (
@@ -138,7 +133,7 @@ export async function runCli(input: MainInput, io: CliIo = processIo): Promise<n
   });
   if (typeof kc === 'string') return (io.err(`${kc}\n`), 2);
   const http = new KubeHttp(kc, { timeoutMs: 15_000, userAgent: `${PROGRAM}/${input.version}` });
-  const namespace = command.options.namespace ?? contextNamespace(kc) ?? 'default';
+  const namespace = command.options.namespace ?? kc.contextNamespace ?? 'default';
   try {
     const run = runner(input, io, http);
     return await withRetries(() =>

@@ -1,6 +1,5 @@
 // Assembles MIC from a validated configuration: Kubernetes and ARM clients, leader election, the
 // controller, metrics and probes. main.ts calls it with real inputs; integration tests call it in-process.
-import type { KubeConfig } from '@kubernetes/client-node';
 import {
   ComputeIdentityClient,
   createArmCredential,
@@ -14,6 +13,7 @@ import {
   HttpLeaseStore,
   KubeHttp,
   LeaderElector,
+  type KubeCredentials,
 } from '@pod-identity/kube';
 import {
   createMetricsRegistry,
@@ -35,7 +35,7 @@ import { MicMetrics } from './ops/metrics';
 
 export interface MicRuntime {
   readonly config: MicConfig;
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeCredentials;
   readonly logger: Logger;
   readonly version: string;
   readonly clock?: Clock;

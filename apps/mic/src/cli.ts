@@ -2,8 +2,7 @@
 // purpose (the only place that does); everything else logs JSON through the logger.
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { hostname } from 'node:os';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { kubeConfigOrHint } from '@pod-identity/kube';
+import { kubeConfigOrHint, type KubeCredentials } from '@pod-identity/kube';
 import {
   createLogger,
   FlagError,
@@ -55,7 +54,7 @@ function pollFile(path: string, onChange: () => void): () => void {
 
 interface Configured {
   readonly config: MicConfig;
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeCredentials;
   readonly warnings: readonly string[];
   readonly enableProfile: boolean;
 }

@@ -1,6 +1,6 @@
 // Assembles NMI from a validated configuration: the agent with its clients, metrics and probes.
 // cli.ts calls it with real inputs; tests may call it in-process (as MIC's app.ts).
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeCredentials } from '@pod-identity/kube';
 import {
   createMetricsRegistry,
   systemClock,
@@ -13,7 +13,7 @@ import type { NmiConfig } from './config/config';
 
 export interface NmiRuntime {
   readonly config: NmiConfig;
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeCredentials;
   readonly logger: Logger;
   readonly version: string;
   readonly clock?: Clock;

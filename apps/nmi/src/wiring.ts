@@ -1,10 +1,10 @@
 // Builds the object graph of the agent from the config and the injected outside world. No I/O here
 // beyond constructing clients; the agent starts things.
 import type { RequestListener } from 'node:http';
-import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import { NODENAME_LABEL } from '@pod-identity/crd-types';
 import { findPodException } from '@pod-identity/domain';
-import { crdInformer, httpListerWatcher, Informer, KubeHttp } from '@pod-identity/kube';
+import { crdInformer, httpListerWatcher, Informer, KubeHttp, type KubeCredentials } from '@pod-identity/kube';
 import type { Logger, Registry } from '@pod-identity/platform';
 import type { NmiConfig } from './config/config';
 import { createListener } from './http/listener';
@@ -38,7 +38,7 @@ import type { Clock } from './util/clock';
 
 export interface Outside {
   readonly config: NmiConfig;
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeCredentials;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly registry: Registry;

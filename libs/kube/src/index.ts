@@ -4,7 +4,9 @@ export {
   loadKubeConfig,
   KubeConfigError,
   type LoadKubeConfigOptions,
+  SERVICE_ACCOUNT_DIR,
 } from './config/load-kube-config';
+export type { KubeCredentials, LoadedKubeConfig } from './config/kube-credentials';
 export {
   KubeHttp,
   type KubeHttpOptions,

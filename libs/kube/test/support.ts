@@ -4,12 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { isAlreadyExists, KubeHttp, loadKubeConfig } from '../src';
+import { isAlreadyExists, KubeHttp, type LoadedKubeConfig, loadKubeConfig } from '../src';
 import { pollUntil } from '@pod-identity/platform';
 
 /** The admin kubeconfig written by tools/envtest's jest global setup. */
-export function envtestKubeConfig(): KubeConfig {
+export function envtestKubeConfig(): LoadedKubeConfig {
   const path = process.env.ENVTEST_KUBECONFIG;
   if (!path) throw new Error('ENVTEST_KUBECONFIG is unset: run through libs/kube/jest.int.config.cjs');
   return loadKubeConfig({ kubeconfigPath: path });

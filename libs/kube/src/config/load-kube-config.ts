@@ -1,7 +1,18 @@
 // Where the Kubernetes credentials come from: a kubeconfig file when one is named, else the pod's
 // service account (in-cluster). Nothing is guessed from ~/.kube.
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import { dirname } from 'node:path';
+import { ClientNodeCredentials } from './client-node-credentials';
+import { KubeConfigError } from './errors';
+import { FileCredentials } from './file-credentials';
+import type { LoadedKubeConfig } from './kube-credentials';
+import { KubeconfigFormatError, selectKubeconfig } from './kubeconfig-file';
+
+export { KubeConfigError } from './errors';
+
+/** Where a pod's ServiceAccount credentials are mounted. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export interface LoadKubeConfigOptions {
   /** --kubeconfig; when set, this file is used. */
@@ -10,52 +21,57 @@ export interface LoadKubeConfigOptions {
   readonly context?: string;
   /** Only consulted for in-cluster detection (KUBERNETES_SERVICE_HOST/PORT). Default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where the in-cluster ca.crt, token and namespace are (default SERVICE_ACCOUNT_DIR). */
+  readonly serviceAccountDir?: string;
 }
 
-export class KubeConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'KubeConfigError';
-  }
-}
-
-export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig {
-  const kc = new KubeConfig();
-  if (options.kubeconfigPath) {
-    try {
-      kc.loadFromFile(options.kubeconfigPath);
-    } catch (err) {
-      throw new KubeConfigError(
-        `cannot read kubeconfig ${options.kubeconfigPath}: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
-    }
-    if (options.context) kc.setCurrentContext(options.context);
-    if (!kc.getCurrentCluster()) {
-      throw new KubeConfigError(
-        `kubeconfig ${options.kubeconfigPath} has no cluster for its current context`,
-      );
-    }
-    return kc;
-  }
+export function loadKubeConfig(options: LoadKubeConfigOptions = {}): LoadedKubeConfig {
+  if (options.kubeconfigPath) return fromFile(options.kubeconfigPath, options.context);
   const env = options.env ?? process.env;
-  if (!env.KUBERNETES_SERVICE_HOST || !env.KUBERNETES_SERVICE_PORT) {
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  if (!host || !port) {
     throw new KubeConfigError(
       'not running in a cluster (KUBERNETES_SERVICE_HOST/PORT unset) and no --kubeconfig given',
     );
   }
-  // loadFromCluster reads process.env itself; rebuild the server from the env we were given.
-  kc.loadFromCluster();
-  const cluster = kc.getCurrentCluster();
-  const user = kc.getCurrentUser();
-  if (!cluster || !user) throw new KubeConfigError('in-cluster configuration is incomplete');
-  kc.loadFromClusterAndUser(
-    { ...cluster, server: inClusterServer(env.KUBERNETES_SERVICE_HOST, env.KUBERNETES_SERVICE_PORT) },
-    user,
-  );
-  return kc;
+  const dir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+  return new FileCredentials({
+    server: inClusterServer(host, port),
+    namespace: readOptional(`${dir}/namespace`),
+    tls: { ca: { file: `${dir}/ca.crt` }, insecureSkipTlsVerify: false },
+    auth: { kind: 'token-file', file: `${dir}/token` },
+  });
+}
+
+function fromFile(path: string, context: string | undefined): LoadedKubeConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new KubeConfigError(`cannot read kubeconfig ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    // Loaded here only: in-cluster programs never parse YAML.
+    const { parse } = require('yaml') as typeof import('yaml');
+    const selection = selectKubeconfig(parse(text), dirname(path), context);
+    if (selection.needsClientNode.length > 0) {
+      return new ClientNodeCredentials(path, context, selection.server, selection.namespace);
+    }
+    return new FileCredentials(selection);
+  } catch (err) {
+    if (err instanceof KubeConfigError) throw err;
+    const why = err instanceof KubeconfigFormatError ? err.message : `not YAML: ${(err as Error).message}`;
+    throw new KubeConfigError(`kubeconfig ${path}: ${why}`, { cause: err });
+  }
+}
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function inClusterServer(host: string, port: string): string {
@@ -67,7 +83,7 @@ function inClusterServer(host: string, port: string): string {
  * For a program's command line: the credentials, or one line telling the operator what to set
  * (no stack trace), e.g. "mic: no Kubernetes credentials: ...; pass --kubeconfig=<path>, or run ...".
  */
-export function kubeConfigOrHint(program: string, options: LoadKubeConfigOptions): KubeConfig | string {
+export function kubeConfigOrHint(program: string, options: LoadKubeConfigOptions): LoadedKubeConfig | string {
   try {
     return loadKubeConfig(options);
   } catch (err) {

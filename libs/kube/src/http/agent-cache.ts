@@ -23,7 +23,8 @@ export function tlsFingerprint(options: TlsMaterial): string {
 }
 
 export class AgentCache {
-  private current: { readonly fingerprint: string; readonly agent: https.Agent } | undefined;
+  private current:
+    { readonly fingerprint: string; readonly agent: https.Agent; readonly fresh: unknown } | undefined;
 
   /**
    * The shared keep-alive agent for what `fresh` would have connected with. Anything but a plain
@@ -31,12 +32,17 @@ export class AgentCache {
    */
   reuse<A>(fresh: A): A | https.Agent {
     if (!(fresh instanceof https.Agent) || fresh.constructor !== https.Agent) return fresh;
+    // Our own credentials hand out one agent until their material changes: no need to hash it again.
+    if (this.current?.fresh === fresh) return this.current.agent;
     const options = (fresh as https.Agent & { options: TlsMaterial }).options;
     const fingerprint = tlsFingerprint(options);
-    if (this.current?.fingerprint === fingerprint) return this.current.agent;
+    if (this.current?.fingerprint === fingerprint) {
+      this.current = { ...this.current, fresh };
+      return this.current.agent;
+    }
     this.current?.agent.destroy();
     const agent = new https.Agent({ ...options, keepAlive: true });
-    this.current = { fingerprint, agent };
+    this.current = { fingerprint, agent, fresh };
     return agent;
   }
 

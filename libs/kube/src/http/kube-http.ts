@@ -1,9 +1,9 @@
 // Raw JSON requests (and NDJSON watch streams) to the apiserver. Authentication and TLS come from
-// client-node's KubeConfig (applyToHTTPSOptions: certs, bearer tokens, rotating in-cluster tokens).
+// KubeCredentials (applyToHTTPSOptions: certs, bearer tokens, rotating in-cluster tokens).
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { createInterface } from 'node:readline';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeCredentials } from '../config/kube-credentials';
 import { AgentCache } from './agent-cache';
 import { KubeApiError, KubeTransportError } from './errors';
 
@@ -48,7 +48,7 @@ export class KubeHttp {
   private readonly agents = new AgentCache();
 
   constructor(
-    readonly kubeConfig: KubeConfig,
+    readonly kubeConfig: KubeCredentials,
     private readonly options: KubeHttpOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;

@@ -5,7 +5,7 @@
 // (the ConfigMap pod-identity-local-cloud that MIC already mounts).
 import { ControlClient } from '@pod-identity/azure-emulator';
 import { trustServiceAccountIssuer } from '@pod-identity/envtest';
-import { loadKubeConfig } from '@pod-identity/kube';
+import { KubeConfig } from '@kubernetes/client-node';
 import { IDENTITY_RG, identity, SUBSCRIPTION_ID, TENANT_ID } from '../world';
 import { KUBECONFIG_PATH, PORTS, readState } from './layout';
 import { HOST_IP } from './topology';
@@ -49,10 +49,9 @@ export function nmiFederationPatch(): Op[] {
 /** Registers the issuer and the federated identity with the emulator; returns the issuer URL. */
 export async function trustClusterIssuer(): Promise<string> {
   const control = new ControlClient(readState()?.emulatorControl ?? '');
-  const issuer = await trustServiceAccountIssuer(
-    loadKubeConfig({ kubeconfigPath: KUBECONFIG_PATH }),
-    control,
-  );
+  const admin = new KubeConfig();
+  admin.loadFromFile(KUBECONFIG_PATH);
+  const issuer = await trustServiceAccountIssuer(admin, control);
   const fed = FEDERATED_IDENTITY;
   await control.seed({
     userAssignedIdentities: [
