@@ -30,7 +30,7 @@ export interface Figure {
   readonly name: string;
   readonly unit: string;
   readonly summary: Summary;
-  /** The goal from issue 8, as text, and whether the median meets it (undefined: no goal). */
+  /** The goal (issues 8 and 18), as text, and whether the median meets it (undefined: no goal). */
   readonly goal?: string;
   readonly met?: boolean;
   readonly note?: string;

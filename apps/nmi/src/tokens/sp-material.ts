@@ -2,7 +2,6 @@
 // Type 1: key clientSecret (or the only key, for old Secrets); type 2: keys certificate (PFX/PKCS#12)
 // and password, converted to the PEM form @azure/identity takes. Values never reach a log line.
 import { IDENTITY_TYPES } from '@pod-identity/crd-types';
-import forge from 'node-forge';
 import { NmiError } from '../errors';
 
 export type SpMaterial =
@@ -46,6 +45,9 @@ function certificate(data: Readonly<Record<string, Buffer>>, ref: string): SpMat
 
 /** PKCS#12 → "-----BEGIN CERTIFICATE----- … -----BEGIN PRIVATE KEY----- …" */
 export function pfxToPem(pfx: Buffer, password: string): string {
+  // Loaded on the first certificate identity, not at start: node-forge is a third of NMI's code and most
+  // nodes never see a type-2 identity.
+  const forge = require('node-forge') as typeof import('node-forge');
   const asn1 = forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary')));
   const p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
   const keyBags = [

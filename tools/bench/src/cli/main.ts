@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const fromSource = process.env.BENCH_SOURCE === '1';
   const entries = fromSource
     ? { nmi: 'apps/nmi/src/main.ts', mic: 'apps/mic/src/main.ts' }
-    : { nmi: await bundleApp('nmi'), mic: await bundleApp('mic') };
+    : { nmi: bundleApp('nmi'), mic: bundleApp('mic') };
   const profile = (app: string): string[] =>
     process.env.BENCH_PROFILE === app
       ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, '.local', 'bench', 'profiles')}`]
