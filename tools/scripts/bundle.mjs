@@ -24,12 +24,14 @@ const executable = EXECUTABLES[app];
 const SEPARATE = {
   // Only for kubeconfigs whose credentials need code (exec plugins, auth providers); never in a cluster.
   '@kubernetes/client-node': "export { KubeConfig } from '@kubernetes/client-node';",
+  // Parses a --kubeconfig file (libs/kube); in a cluster nothing is parsed.
+  yaml: "module.exports = require('yaml');",
   // NMI's routes other than the token route (docs/adr/0007).
   express: "module.exports = require('express');",
   // NMI's type-2 (certificate) service principals only.
   'node-forge': "module.exports = require('node-forge');",
 };
-const SEPARATE_BY_APP = { mic: ['@kubernetes/client-node'], nmi: Object.keys(SEPARATE) };
+const SEPARATE_BY_APP = { mic: ['@kubernetes/client-node', 'yaml'], nmi: Object.keys(SEPARATE) };
 const separate = SEPARATE_BY_APP[app] ?? [];
 const outfile = process.argv[3]
   ? resolve(process.argv[3])

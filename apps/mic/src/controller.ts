@@ -174,6 +174,7 @@ export class MicController {
       ...world.snapshot(deps.settings),
       owedReleases: applier.owedReleases(),
       federatedReady: federated.ready(),
+      knownPresent: applier.knownPresent(),
     };
     const plan = planSync(snapshot, { driftCheck: kind === 'drift' });
     this.report(plan.warnings);

@@ -100,6 +100,22 @@ describe('MIC: Unassigned, and Events on the binding', () => {
     expect(await eventsAbout('Pod', 'leaver')).toEqual([]);
   });
 
+  it('a second pod of an identity already on the VMSS gets its object created Assigned (docs/adr/0013)', async () => {
+    const watch = await watchAssigned(ns.kubeConfig, env.namespace, 'second');
+    try {
+      await createPod(env, 'second', node(), 'leaver');
+      await eventually('second Assigned', async () =>
+        (await listAssigned(env)).some((a) => a.pod === 'second' && a.status === 'Assigned'),
+      );
+      expect(watch.seen[0]).toBe('ADDED:Assigned');
+      expect(watch.seen.filter((s) => s.endsWith(':Created'))).toEqual([]);
+      await deletePod(env, 'second');
+      await eventually('second gone', () => watch.seen.some((s) => s.startsWith('DELETED')));
+    } finally {
+      watch.stop();
+    }
+  });
+
   it('marks the AzureAssignedIdentity Unassigned before deleting it when the pod goes', async () => {
     const watch = await watchAssigned(ns.kubeConfig, env.namespace, 'leaver');
     try {

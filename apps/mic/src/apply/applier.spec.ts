@@ -116,6 +116,53 @@ describe('Applier', () => {
   });
 });
 
+describe('Applier: identities known to be on a target', () => {
+  it('a second pod of an identity already on the VMSS is created Assigned: no ARM call, no status write', async () => {
+    const { arm, writer, events, applier } = setup();
+    const one = { ...world, bindings: [world.bindings[0]!] };
+    const first = [pod('app', 'p1', { node: 'n0', label: 'sel' })];
+    const p1 = planSync(snapshot({ ...one, pods: first }));
+    await applier.apply(p1, lookupFor(p1));
+    await applier.idle();
+    expect(applier.knownPresent().get(p1.targets[0]!.target.key)).toEqual(new Set([uai('good')]));
+    const gets = arm.gets;
+    const statuses = writer.statuses.length;
+    const assigned = p1.creates.map((c) => stored(c.object, 'Assigned'));
+    const p2 = planSync(
+      snapshot({
+        ...one,
+        pods: [...first, pod('app', 'p2', { node: 'n0', label: 'sel' })],
+        assigned,
+        knownPresent: applier.knownPresent(),
+      }),
+    );
+    expect(p2.creates.map((c) => [c.object.metadata?.name, c.object.status?.status])).toEqual([
+      ['p2-app-good', 'Assigned'],
+    ]);
+    await applier.apply(p2, lookupFor(p2));
+    await applier.idle();
+    expect(arm.gets).toBe(gets);
+    expect(writer.statuses).toHaveLength(statuses);
+    expect(events.emitted.at(-1)?.message).toBe('identity already on vmss pool (no VM change needed)');
+  });
+
+  it('forgets an identity once a run that removes it starts', async () => {
+    const { applier } = setup();
+    const one = { ...world, bindings: [world.bindings[0]!] };
+    const p1 = planSync(snapshot({ ...one, pods: [pod('app', 'p', { node: 'n0', label: 'sel' })] }));
+    await applier.apply(p1, lookupFor(p1));
+    await applier.idle();
+    const key = p1.targets[0]!.target.key;
+    expect(applier.knownPresent().get(key)?.has(uai('good'))).toBe(true);
+    const assigned = p1.creates.map((c) => stored(c.object, 'Assigned'));
+    const p2 = planSync(snapshot({ ...one, pods: [], assigned }));
+    await applier.apply(p2, () => undefined);
+    expect(applier.knownPresent().get(key)?.has(uai('good')) ?? false).toBe(false);
+    await applier.idle();
+    expect(applier.knownPresent().get(key)?.has(uai('good')) ?? false).toBe(false);
+  });
+});
+
 describe('Applier with failing Kubernetes writes', () => {
   it('does not ask ARM about objects it could not create', async () => {
     const { arm, writer, applier } = setup();

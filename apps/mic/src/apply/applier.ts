@@ -15,6 +15,7 @@ import { failureMessage, failureReason } from './messages';
 import type { AssignedIdentityWriter, AssignmentEvents } from './ports';
 import type { IdentityOutcome, TargetOutcome, TargetRunner } from './target-runner';
 import { KeyedWork, KeyedWorkOwner } from './keyed-work';
+import { KnownPresent } from './known-present';
 import { WriteBackoff } from './write-backoff';
 
 export interface ApplierDeps {
@@ -73,6 +74,7 @@ export class Applier extends KeyedWorkOwner {
   private readonly writeBackoff: WriteBackoff;
   private readonly window: CoalescingWindow;
   private readonly owed = new OwedReleases();
+  private readonly known = new KnownPresent();
 
   constructor(private readonly deps: ApplierDeps) {
     super();
@@ -114,6 +116,11 @@ export class Applier extends KeyedWorkOwner {
     if (d.dispatch) return true;
     if (d.wakeInMs !== undefined) this.work.wakeLater(`target ${tp.target.key} window ended`, d.wakeInMs);
     return false;
+  }
+
+  /** Identities ARM recently said are on each target (./known-present): the planner's input. */
+  knownPresent(): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.known.snapshot(this.deps.clock.now());
   }
 
   /** Removals asked for but not done yet: the planner must keep asking for them (see ./owed-releases). */
@@ -163,7 +170,9 @@ export class Applier extends KeyedWorkOwner {
           c.object,
           'Normal',
           'IdentityAssigned',
-          'service principal identity assigned (no VM change needed)',
+          c.alreadyOn
+            ? `identity already on ${c.alreadyOn.kind} ${c.alreadyOn.name} (no VM change needed)`
+            : 'service principal identity assigned (no VM change needed)',
         );
       }
     }
@@ -174,6 +183,7 @@ export class Applier extends KeyedWorkOwner {
   /** ARM work is not tied to the caller's signal: stopping waits for it instead (see MicController). */
   private dispatch(tp: TargetPlan, lookup: AssignedLookup): void {
     const key = tp.target.key;
+    this.known.forget(key, [...tp.releasable, ...tp.release.map((r) => r.resourceId)]);
     const task = this.targets
       .run(() => this.deps.runner.run(tp))
       .then((outcome) => this.settle(tp, outcome, lookup))
@@ -220,6 +230,7 @@ export class Applier extends KeyedWorkOwner {
   private async settle(tp: TargetPlan, outcome: TargetOutcome, lookup: AssignedLookup): Promise<void> {
     this.deps.onTargetResult?.(outcome.result);
     this.owed.settled(tp, outcome);
+    this.known.observe(tp.target.key, outcome, this.deps.clock.now());
     const writes: Array<() => Promise<void>> = [];
     for (const c of tp.confirm) {
       const o = outcome.identities.get(c.resourceId);

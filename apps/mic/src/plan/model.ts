@@ -62,10 +62,12 @@ export interface Snapshot {
   readonly owedReleases: readonly OwedRelease[];
   /** Federated credentials known to be in place, as federatedKey(identityId, subject) (docs/adr/0010). */
   readonly federatedReady?: ReadonlySet<string>;
+  /** User-assigned identities ARM recently said are on each target, by target key (docs/adr/0013). */
+  readonly knownPresent?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** The part of the snapshot that comes from the cluster. */
-export type ClusterSnapshot = Omit<Snapshot, 'owedReleases' | 'federatedReady'>;
+export type ClusterSnapshot = Omit<Snapshot, 'owedReleases' | 'federatedReady' | 'knownPresent'>;
 
 /** A compute resource (VM or whole VMSS) with its stable key. */
 export interface TargetRef extends Omit<ComputeTarget, 'instanceId'> {
@@ -100,8 +102,10 @@ export interface ObjectRef {
 
 export interface CreateAction {
   readonly object: AzureAssignedIdentity;
-  /** True when no ARM work is needed before Assigned (service principals). */
+  /** True when no ARM work is needed before Assigned (service principals, identities already there). */
   readonly immediate: boolean;
+  /** The VM/VMSS that ARM recently said already holds the identity: created Assigned. */
+  readonly alreadyOn?: TargetRef;
 }
 
 export interface UpdateAction {

@@ -200,6 +200,25 @@ describe('planSync: which pods get identities', () => {
     expect(plan.targets[0]?.needed).toEqual([uai('id1'), uai('id2')]);
   });
 
+  it('creates the object Assigned, with no ARM work, when ARM recently said the VMSS holds the identity', () => {
+    const pods = [pod('app', 'web', { node: 'n0', label: 'sel' })];
+    const known = new Map([['vmss:sub1/rg1/pool', new Set([uai('id1')])]]);
+    const plan = planSync(snapshot({ ...base, pods, knownPresent: known }));
+    expect(plan.creates[0]).toMatchObject({
+      immediate: true,
+      alreadyOn: { kind: 'vmss', name: 'pool' },
+      object: { status: { status: 'Assigned' } },
+    });
+    expect(plan.targets).toEqual([]);
+    // Another identity on that VMSS, or the same one elsewhere, is not known: Created, and ARM is asked.
+    const other = planSync(
+      snapshot({ ...base, pods, knownPresent: new Map([['vmss:sub1/rg1/pool', new Set([uai('id9')])]]) }),
+    );
+    expect(other.creates[0]).toMatchObject({ immediate: false, object: { status: { status: 'Created' } } });
+    expect(other.creates[0]?.alreadyOn).toBeUndefined();
+    expect(other.targets).toHaveLength(1);
+  });
+
   it('assigns service-principal identities at once, with no ARM work', () => {
     const sp = identity('app', 'sp', { type: 1 });
     const plan = planSync(

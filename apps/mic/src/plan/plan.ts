@@ -28,7 +28,7 @@ import {
   objectRef,
   refKey,
 } from './existing';
-import type { CreateAction, DesiredAssignment, Plan, Snapshot, UpdateAction } from './model';
+import type { CreateAction, DesiredAssignment, Plan, Snapshot, TargetRef, UpdateAction } from './model';
 import { TargetAccumulator } from './target-accumulator';
 import { formatTarget, TARGET_ANNOTATION } from './targets';
 
@@ -103,10 +103,19 @@ function releaseOld(work: Work, obj: AzureAssignedIdentity, deleteObject: boolea
 function create(work: Work, d: DesiredAssignment): void {
   const name = chooseAssignedIdentityName(d.key, (n) => work.taken.has(`${d.namespace}/${n}`));
   work.taken.add(`${d.namespace}/${name}`);
-  const immediate = d.identityType !== IDENTITY_TYPES.UserAssignedMSI;
+  const alreadyOn = knownOnTarget(work.snapshot, d);
+  const immediate = d.identityType !== IDENTITY_TYPES.UserAssignedMSI || alreadyOn !== undefined;
   const ready = immediate || federatedReady(work.snapshot, d);
-  work.creates.push({ object: buildAssignedObject(d, name, ready ? 'Assigned' : 'Created'), immediate });
+  const object = buildAssignedObject(d, name, ready ? 'Assigned' : 'Created');
+  work.creates.push({ object, immediate, ...(alreadyOn ? { alreadyOn } : {}) });
   track(work, d, { namespace: d.namespace, name }, ready);
+}
+
+/** The target of a VM-backed assignment when ARM recently said its identity is already there. */
+function knownOnTarget(snapshot: Snapshot, d: DesiredAssignment): TargetRef | undefined {
+  if (d.identityType !== IDENTITY_TYPES.UserAssignedMSI || !d.target || !d.resourceId) return undefined;
+  if (isFederatedDesired(d)) return undefined;
+  return snapshot.knownPresent?.get(d.target.key)?.has(d.resourceId) ? d.target : undefined;
 }
 
 /** The desired content under the existing object's identity (name, uid, resourceVersion, finalizers). */

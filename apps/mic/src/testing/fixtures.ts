@@ -97,6 +97,7 @@ export function snapshot(parts: Partial<Omit<Snapshot, 'nodes'>> & { nodes?: Nod
     assigned: parts.assigned ?? [],
     settings: parts.settings ?? SETTINGS,
     owedReleases: parts.owedReleases ?? [],
+    ...(parts.knownPresent ? { knownPresent: parts.knownPresent } : {}),
   };
 }
 

@@ -43,10 +43,20 @@ export function tokenBody(token: IssuedToken, resource: string, nowSec: number):
   return body;
 }
 
+/** The last body written for a cached set: a cache hit within the same second reuses it. */
+const lastBody = new WeakMap<
+  TokenSet,
+  { readonly resource: string; readonly nowSec: number; readonly body: string }
+>();
+
 /** The response body: an object, or an array for multi-tenant sets. */
 export function serializeTokenSet(set: TokenSet, resource: string, nowSec: number): string {
+  const last = lastBody.get(set);
+  if (last && last.nowSec === nowSec && last.resource === resource) return last.body;
   const bodies = set.tokens.map((t) => tokenBody(t, resource, nowSec));
-  return JSON.stringify(set.multiTenant ? bodies : bodies[0]);
+  const body = JSON.stringify(set.multiTenant ? bodies : bodies[0]);
+  lastBody.set(set, { resource, nowSec, body });
+  return body;
 }
 
 /** Earliest expiry of the set (seconds). */
