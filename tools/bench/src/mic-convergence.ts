@@ -29,6 +29,8 @@ export interface Convergence {
   /** V8 heap in use once converged, as MIC reports it: the live set a heap cap must hold. */
   readonly heapUsedMb: number;
   readonly cpuSeconds: number;
+  /** CPU seconds kube-apiserver and etcd spent meanwhile (the bench's pod creations included). */
+  readonly controlPlaneCpuSeconds: number;
 }
 
 const NS = 'bench-mic';
@@ -55,6 +57,7 @@ async function measure(
     syncs: await mic.syncs(),
     api: await world.apiserverRequests(),
     cpu: mic.child.stats().cpuSeconds,
+    plane: world.controlPlaneCpuSeconds(),
   };
   const started = Date.now();
   const { requests, target } = await body();
@@ -85,6 +88,7 @@ async function measure(
     peakRssMb: stats.peakRssMb,
     heapUsedMb: metricSum(await mic.metrics(), 'mic_nodejs_heap_size_used_bytes') / 2 ** 20,
     cpuSeconds: stats.cpuSeconds - before.cpu,
+    controlPlaneCpuSeconds: world.controlPlaneCpuSeconds() - before.plane,
   };
   ctx.log(
     `  ${pods} pods: all Assigned after ${(allAssignedMs / 1000).toFixed(1)} s (created in ${(createdMs / 1000).toFixed(1)} s); ARM writes ${result.arm.acceptedWrites} (min ${minWrites}), reads ${result.arm.reads}; syncs ${result.syncs}; MIC peak ${stats.peakRssMb.toFixed(0)} MB, heap ${result.heapUsedMb.toFixed(0)} MB`,

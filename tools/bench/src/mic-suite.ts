@@ -63,6 +63,7 @@ function record(ctx: BenchContext, group: string, r: Convergence, goal: Targets 
   rec.add(group, 'MIC peak RSS', 'MB', r.peakRssMb, atMost(goal.rssMb, 'MB'));
   rec.add(group, 'MIC V8 heap used when converged', 'MB', r.heapUsedMb);
   rec.add(group, 'MIC CPU', 's', r.cpuSeconds, atMost(goal.cpuSeconds, 's'));
+  rec.add(group, 'kube-apiserver + etcd CPU', 's', r.controlPlaneCpuSeconds);
 }
 
 function recordRestart(ctx: BenchContext, group: string, r: Restart): void {

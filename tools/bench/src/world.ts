@@ -16,6 +16,7 @@ import {
 } from '@pod-identity/envtest';
 import { KubeHttp } from '@pod-identity/kube';
 import { pool } from './net';
+import { procStats } from './proc';
 
 export const SUB = '00000000-0000-4000-8000-0000000000b1';
 export const NODE_RG = 'mc_bench';
@@ -291,6 +292,14 @@ export class World {
         body,
       });
     });
+  }
+
+  /** CPU seconds used so far by kube-apiserver and etcd (/proc). */
+  controlPlaneCpuSeconds(): number {
+    const { apiServer, etcd } = this.plane.pids();
+    let seconds = 0;
+    for (const pid of [apiServer, etcd]) if (pid) seconds += procStats(pid).cpuSeconds;
+    return seconds;
   }
 
   /** Sum of apiserver_request_total on the API server's /metrics (admin token). */
