@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { AgentCache, tlsFingerprint } from './agent-cache';
+import { AgentCache, DEFAULT_MAX_REQUEST_SOCKETS, tlsFingerprint } from './agent-cache';
 
 describe('AgentCache', () => {
   const fresh = (ca: string) => new https.Agent({ ca, cert: 'c', key: 'k' });
@@ -22,6 +22,21 @@ describe('AgentCache', () => {
     const b = cache.reuse(fresh('CA2'));
     expect(b).not.toBe(a);
     expect(destroy).toHaveBeenCalled();
+    cache.close();
+  });
+
+  it('bounds the connections of requests, not of watch streams, and keeps the two apart', () => {
+    const cache = new AgentCache(3);
+    const material = fresh('CA1');
+    const request = cache.reuse(material) as https.Agent;
+    const stream = cache.reuse(material, 'stream') as https.Agent;
+    expect(request).not.toBe(stream);
+    expect(request.maxSockets).toBe(3);
+    expect(stream.maxSockets).toBe(Infinity);
+    expect(cache.reuse(material)).toBe(request);
+    expect(cache.reuse(fresh('CA1'), 'stream')).toBe(stream);
+    expect(new AgentCache().reuse(material)).toHaveProperty('maxSockets', DEFAULT_MAX_REQUEST_SOCKETS);
+    expect(() => new AgentCache(0)).toThrow(/maxRequestSockets must be an integer >= 1/);
     cache.close();
   });
 

@@ -4,7 +4,7 @@ import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { createInterface } from 'node:readline';
 import type { KubeCredentials } from '../config/kube-credentials';
-import { AgentCache } from './agent-cache';
+import { AgentCache, type AgentPurpose } from './agent-cache';
 import { KubeApiError, KubeTransportError } from './errors';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -28,6 +28,8 @@ export interface KubeHttpOptions {
   readonly userAgent?: string;
   /** Largest response body accepted (default 64 MiB). */
   readonly maxBodyBytes?: number;
+  /** Connections for requests at most; watch streams have their own (default 8, see AgentCache). */
+  readonly maxRequestSockets?: number;
 }
 
 /** A running stream; abort() ends it (onEnd then receives no error). */
@@ -45,7 +47,7 @@ export interface StreamCallbacks {
 export class KubeHttp {
   private readonly timeoutMs: number;
   private readonly maxBodyBytes: number;
-  private readonly agents = new AgentCache();
+  private readonly agents: AgentCache;
 
   constructor(
     readonly kubeConfig: KubeCredentials,
@@ -53,6 +55,7 @@ export class KubeHttp {
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+    this.agents = new AgentCache(options.maxRequestSockets);
   }
 
   /** Sends a request and parses the JSON answer. Non-2xx -> KubeApiError; no answer -> KubeTransportError. */
@@ -89,7 +92,7 @@ export class KubeHttp {
     callbacks: StreamCallbacks,
     connectTimeoutMs = 30_000,
   ): Promise<StreamHandle> {
-    const { url, options } = await this.prepare(req);
+    const { url, options } = await this.prepare(req, undefined, 'stream');
     const operation = `${req.method} ${req.path}`;
     return new Promise<StreamHandle>((resolve, reject) => {
       let aborted = false;
@@ -132,6 +135,7 @@ export class KubeHttp {
   private async prepare(
     req: KubeRequest,
     payload?: string,
+    purpose: AgentPurpose = 'request',
   ): Promise<{ url: URL; options: https.RequestOptions }> {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (!cluster) throw new KubeTransportError('the kubeconfig has no current cluster');
@@ -156,7 +160,7 @@ export class KubeHttp {
     };
     await this.kubeConfig.applyToHTTPSOptions(options);
     // Reuse connections (client-node makes a new agent, hence a new TLS handshake, per call).
-    options.agent = this.agents.reuse(options.agent);
+    options.agent = this.agents.reuse(options.agent, purpose);
     return { url, options };
   }
 
