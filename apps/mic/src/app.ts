@@ -116,13 +116,14 @@ export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
     clock,
     logger,
   });
+  const events = new RecorderAssignmentEvents(recorder, { clock });
   const clients = crdClients(http, 'pod-identity-mic');
   const controller = new MicController({
     http,
     arm,
     writer: (world) => new KubeAssignedIdentityWriter(clients.assignedIdentities, world.overlay, clock),
     ledger: new ConfigMapLedgerStore(http, config.podNamespace, config.ledgerPrefix),
-    events: new RecorderAssignmentEvents(recorder),
+    events,
     clock,
     logger,
     metrics,
@@ -184,12 +185,14 @@ export async function startMic(runtime: MicRuntime): Promise<MicHandle> {
     },
     stop: async () => {
       await elector.stop({ release: true });
+      events.close();
       await recorder.flush();
       await servers.close();
       http.close();
     },
     abandon: async () => {
       await elector.stop({ release: false });
+      events.close();
       await servers.close();
       http.close();
     },

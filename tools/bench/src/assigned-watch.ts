@@ -19,9 +19,14 @@ export class AssignedWatch {
   private readonly informer: Informer<AzureAssignedIdentity, unknown>;
   private lastError: unknown;
   private failures = 0;
+  /** Objects whose first version the bench saw was already Assigned (created Assigned, ADR 0013). */
+  private bornAssigned = 0;
 
   constructor(http: KubeHttp) {
     this.informer = crdInformer(http, 'AzureAssignedIdentity', { trim: slim });
+    this.informer.onAdd((obj) => {
+      if (obj.status?.status === 'Assigned') this.bornAssigned++;
+    });
     this.informer.onError((err) => {
       this.lastError = err;
       this.failures++;
@@ -46,6 +51,13 @@ export class AssignedWatch {
     for (const obj of this.informer.list()) {
       if (podMatch(obj.spec.pod) && (state === undefined || obj.status?.status === state)) n++;
     }
+    return n;
+  }
+
+  /** Objects first seen already Assigned since the last call (then counting starts again). */
+  takeBornAssigned(): number {
+    const n = this.bornAssigned;
+    this.bornAssigned = 0;
     return n;
   }
 

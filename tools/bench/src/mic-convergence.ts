@@ -29,6 +29,8 @@ export interface Convergence {
   /** V8 heap in use once converged, as MIC reports it: the live set a heap cap must hold. */
   readonly heapUsedMb: number;
   readonly cpuSeconds: number;
+  /** Assignments whose object was first seen already Assigned (created Assigned, ADR 0013). */
+  readonly createdAssigned: number;
   /** CPU seconds kube-apiserver and etcd spent meanwhile (the bench's pod creations included). */
   readonly controlPlaneCpuSeconds: number;
 }
@@ -59,6 +61,7 @@ async function measure(
     cpu: mic.child.stats().cpuSeconds,
     plane: world.controlPlaneCpuSeconds(),
   };
+  run.watch.takeBornAssigned();
   const started = Date.now();
   const { requests, target } = await body();
   const createdMs = Date.now() - started;
@@ -89,6 +92,7 @@ async function measure(
     heapUsedMb: metricSum(await mic.metrics(), 'mic_nodejs_heap_size_used_bytes') / 2 ** 20,
     cpuSeconds: stats.cpuSeconds - before.cpu,
     controlPlaneCpuSeconds: world.controlPlaneCpuSeconds() - before.plane,
+    createdAssigned: run.watch.takeBornAssigned(),
   };
   ctx.log(
     `  ${pods} pods: all Assigned after ${(allAssignedMs / 1000).toFixed(1)} s (created in ${(createdMs / 1000).toFixed(1)} s); ARM writes ${result.arm.acceptedWrites} (min ${minWrites}), reads ${result.arm.reads}; syncs ${result.syncs}; MIC peak ${stats.peakRssMb.toFixed(0)} MB, heap ${result.heapUsedMb.toFixed(0)} MB`,

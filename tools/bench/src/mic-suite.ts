@@ -60,6 +60,7 @@ function record(ctx: BenchContext, group: string, r: Convergence, goal: Targets 
   rec.add(group, 'ARM 429s', 'count', r.arm.throttled);
   rec.add(group, 'MIC syncs', 'count', r.syncs);
   rec.add(group, 'API server requests (excl. bench)', 'count', r.apiserverRequests);
+  rec.add(group, 'objects created already Assigned', 'count', r.createdAssigned);
   rec.add(group, 'MIC peak RSS', 'MB', r.peakRssMb, atMost(goal.rssMb, 'MB'));
   rec.add(group, 'MIC V8 heap used when converged', 'MB', r.heapUsedMb);
   rec.add(group, 'MIC CPU', 's', r.cpuSeconds, atMost(goal.cpuSeconds, 's'));

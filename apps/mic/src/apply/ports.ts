@@ -36,7 +36,7 @@ export type EventSeverity = 'Normal' | 'Warning';
 export interface AssignmentEvents {
   /** Notes one assignment's event; it may be held until `flush`. */
   emit(obj: AzureAssignedIdentity, severity: EventSeverity, reason: string, message: string): void;
-  /** Ends a batch (a target's settlement, a sync's immediate creates): sends what `emit` held. */
+  /** Ends a batch (a target's settlement, a sync's immediate creates): sends what `emit` held and is due. */
   flush(): void;
   /** A planner warning (missing identity, namespaced rule, ...), reported once while it lasts. */
   warn(warning: PlanWarning): void;

@@ -1,5 +1,6 @@
 import type { AzureAssignedIdentity } from '@pod-identity/crd-types';
 import type { ObjectReference } from '@pod-identity/kube';
+import { flushMicrotasks, ManualClock } from '@pod-identity/platform';
 import { PODS_NAMED_PER_EVENT, RecorderAssignmentEvents } from './assignment-events';
 
 interface Sent {
@@ -12,10 +13,14 @@ interface Sent {
 
 function setup() {
   const sent: Sent[] = [];
-  const events = new RecorderAssignmentEvents({
-    event: (about, type, reason, message, count = 1) => sent.push({ about, type, reason, message, count }),
-  });
-  return { sent, events };
+  const clock = new ManualClock(0);
+  const events = new RecorderAssignmentEvents(
+    {
+      event: (about, type, reason, message, count = 1) => sent.push({ about, type, reason, message, count }),
+    },
+    { clock, minIntervalMs: 10_000 },
+  );
+  return { sent, events, clock };
 }
 
 function assigned(pod: string, binding = 'web-binding', identity = 'web-id'): AzureAssignedIdentity {
@@ -104,5 +109,44 @@ describe('RecorderAssignmentEvents', () => {
     events.flush();
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ about: { kind: 'Pod', name: 'web-0' }, count: 1 });
+  });
+
+  it('sends at most one Event per binding per interval: later batches are merged and sent when it ends', async () => {
+    const { sent, events, clock } = setup();
+    const msg = 'identity assigned to VMSS s0';
+    events.emit(assigned('web-0'), 'Normal', 'IdentityAssigned', msg);
+    events.flush();
+    expect(sent.map((s) => s.count)).toEqual([1]);
+    await clock.advance(1_000);
+    events.emit(assigned('web-1'), 'Normal', 'IdentityAssigned', msg);
+    events.emit(assigned('db-0', 'db-binding', 'db-id'), 'Normal', 'IdentityAssigned', msg);
+    events.flush();
+    // db-binding had no Event yet: it goes; web-binding's second batch waits.
+    expect(sent.map((s) => [s.about.name, s.count])).toEqual([
+      ['web-binding', 1],
+      ['db-binding', 1],
+    ]);
+    await clock.advance(1_000);
+    events.emit(assigned('web-2'), 'Normal', 'IdentityAssigned', msg);
+    events.flush();
+    expect(sent).toHaveLength(2);
+    // No batch ends when the interval does: the held group goes out on its own, both pods in it.
+    await clock.advance(10_000);
+    await flushMicrotasks();
+    expect(sent).toHaveLength(3);
+    expect(sent[2]).toMatchObject({ about: { name: 'web-binding' }, count: 2 });
+    expect(sent[2]?.message).toBe(`${msg} (identity apps/web-id): 2 pods, apps/web-1, apps/web-2`);
+  });
+
+  it('close sends whatever is held at once', () => {
+    const { sent, events } = setup();
+    const msg = 'identity assigned to VMSS s0';
+    events.emit(assigned('web-0'), 'Normal', 'IdentityAssigned', msg);
+    events.flush();
+    events.emit(assigned('web-1'), 'Normal', 'IdentityAssigned', msg);
+    events.flush();
+    expect(sent).toHaveLength(1);
+    events.close();
+    expect(sent.map((s) => s.count)).toEqual([1, 1]);
   });
 });
