@@ -1,12 +1,11 @@
-// ARM with the real clients: ComputeManagementClient (VM, VMSS, LRO identity updates), arm-msi, faults;
-// and ManagedIdentityCredential on a scale-set node seeing what ARM assigned.
+// ARM with the real clients: ComputeManagementClient (VM, VMSS, LRO identity updates) and faults; and
+// ManagedIdentityCredential on a scale-set node seeing what ARM assigned. Microsoft.ManagedIdentity
+// (arm-msi): msi.int.spec.ts.
 import { ComputeManagementClient, type UserAssignedIdentitiesValue } from '@azure/arm-compute';
-import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
 import { type AzureEmulator, startAzureEmulator } from '../src';
 import {
   clearAzureEnv,
-  ID_RG,
   ids,
   LOCKED_RG,
   MIC,
@@ -19,6 +18,7 @@ import {
   VM,
   VMSS,
   vmssId,
+  errorOf,
 } from './world';
 
 const ARM_SCOPE = 'https://management.azure.com/.default';
@@ -27,7 +27,6 @@ const FAST_POLL = { updateIntervalInMs: 50 };
 let emulator: AzureEmulator;
 let compute: ComputeManagementClient;
 let outsiderCompute: ComputeManagementClient;
-let msi: ManagedServiceIdentityClient;
 
 function computeClient(clientId: string, secret: string): ComputeManagementClient {
   const tls = { ca: emulator.ca.pem };
@@ -51,33 +50,12 @@ function removals(idsToRemove: string[]): Record<string, UserAssignedIdentitiesV
   >;
 }
 
-async function errorOf(
-  promise: Promise<unknown>,
-): Promise<{ statusCode?: number; code?: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { statusCode?: number; code?: string; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
-
 beforeAll(async () => {
   clearAzureEnv();
   emulator = await startAzureEmulator({ seed: testWorld() });
   process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = emulator.imdsUrl(`${VMSS}_1`);
   compute = computeClient(MIC.clientId, MIC.secret);
   outsiderCompute = computeClient(OUTSIDER.clientId, OUTSIDER.secret);
-  const credential = new ClientSecretCredential(TENANT, MIC.clientId, MIC.secret, {
-    authorityHost: emulator.urls.authorityHost,
-    disableInstanceDiscovery: true,
-    tlsOptions: { ca: emulator.ca.pem },
-  });
-  msi = new ManagedServiceIdentityClient(credential, SUB, {
-    endpoint: emulator.urls.arm,
-    credentialScopes: [ARM_SCOPE],
-    tlsOptions: { ca: emulator.ca.pem },
-  });
 });
 
 afterEach(async () => {
@@ -320,113 +298,5 @@ describe('faults as the SDK sees them', () => {
     } finally {
       await emulator.control.setOptions({ throttling: { enforce: false, limits: {} } });
     }
-  });
-});
-
-describe('Microsoft.ManagedIdentity', () => {
-  it('reads an identity and lists a resource group', async () => {
-    const identity = await msi.userAssignedIdentities.get(ID_RG, 'app-a');
-    expect(identity).toMatchObject({
-      clientId: ids.appA.clientId,
-      principalId: ids.appA.principalId,
-      tenantId: TENANT,
-    });
-    const names: string[] = [];
-    for await (const i of msi.userAssignedIdentities.listByResourceGroup(ID_RG)) names.push(i.name ?? '');
-    expect(names.sort()).toEqual(['app-a', 'app-b']);
-  });
-
-  it('creates an identity and a federated credential', async () => {
-    const created = await msi.userAssignedIdentities.createOrUpdate(ID_RG, 'created-id', {
-      location: 'eastus',
-    });
-    expect(created.clientId).toMatch(/^[0-9a-f-]{36}$/);
-    const fic = await msi.federatedIdentityCredentials.createOrUpdate(ID_RG, 'created-id', 'fic1', {
-      issuer: 'https://oidc.example.test/x',
-      subject: 'system:serviceaccount:ns:sa',
-      audiences: ['api://AzureADTokenExchange'],
-    });
-    expect(fic.subject).toBe('system:serviceaccount:ns:sa');
-    const err = await errorOf(msi.userAssignedIdentities.get(ID_RG, 'missing'));
-    expect(err).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
-  });
-
-  it('federated credentials: issuer+subject unique, name rules, at most 20 per identity (a delete frees a slot)', async () => {
-    await msi.userAssignedIdentities.createOrUpdate(ID_RG, 'fic-limit', { location: 'eastus' });
-    const fic = (subject: string) => ({
-      issuer: 'https://oidc.example.test/x',
-      subject,
-      audiences: ['api://AzureADTokenExchange'],
-    });
-    await msi.federatedIdentityCredentials.createOrUpdate(
-      ID_RG,
-      'fic-limit',
-      'first',
-      fic('system:serviceaccount:ns:a'),
-    );
-    // Updating the same credential is fine; another name with the same issuer and subject is not.
-    await msi.federatedIdentityCredentials.createOrUpdate(
-      ID_RG,
-      'fic-limit',
-      'first',
-      fic('system:serviceaccount:ns:a'),
-    );
-    expect(
-      await errorOf(
-        msi.federatedIdentityCredentials.createOrUpdate(
-          ID_RG,
-          'fic-limit',
-          'second',
-          fic('system:serviceaccount:ns:a'),
-        ),
-      ),
-    ).toMatchObject({
-      statusCode: 400,
-      message: 'Issuer and subject combination already exists for this Managed Identity.',
-    });
-    expect(
-      await errorOf(
-        msi.federatedIdentityCredentials.createOrUpdate(
-          ID_RG,
-          'fic-limit',
-          'a.b',
-          fic('system:serviceaccount:ns:b'),
-        ),
-      ),
-    ).toMatchObject({
-      statusCode: 400,
-      code: 'InvalidParameter',
-    });
-    for (let i = 1; i < 20; i++)
-      await msi.federatedIdentityCredentials.createOrUpdate(
-        ID_RG,
-        'fic-limit',
-        `n${i}x`,
-        fic(`system:serviceaccount:ns:s${i}`),
-      );
-    const full = await errorOf(
-      msi.federatedIdentityCredentials.createOrUpdate(
-        ID_RG,
-        'fic-limit',
-        'the21st',
-        fic('system:serviceaccount:ns:z'),
-      ),
-    );
-    expect(full).toMatchObject({
-      statusCode: 400,
-      message: expect.stringContaining('at most 20 Federated Identity Credentials'),
-    });
-    const listed: string[] = [];
-    for await (const f of msi.federatedIdentityCredentials.list(ID_RG, 'fic-limit'))
-      listed.push(f.name ?? '');
-    expect(listed).toHaveLength(20);
-    await msi.federatedIdentityCredentials.delete(ID_RG, 'fic-limit', 'n1x');
-    await msi.federatedIdentityCredentials.createOrUpdate(
-      ID_RG,
-      'fic-limit',
-      'the21st',
-      fic('system:serviceaccount:ns:z'),
-    );
-    await msi.federatedIdentityCredentials.delete(ID_RG, 'fic-limit', 'n1x');
   });
 });

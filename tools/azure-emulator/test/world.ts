@@ -148,3 +148,15 @@ export function decodeClaims(token: string): Record<string, unknown> {
     unknown
   >;
 }
+
+/** The error a call that must fail rejected with (the SDKs' RestError shape); throws if it succeeded. */
+export async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ statusCode?: number; code?: string; message: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as { statusCode?: number; code?: string; message: string };
+  }
+  throw new Error('expected the call to fail');
+}
