@@ -79,8 +79,9 @@ export class EventRecorder {
   }
 
   /**
-   * Records an event; returns at once. Failures are logged, never thrown. `count` > 1: one Event that
-   * stands for that many occurrences (its `count` starts there).
+   * Records an event; returns at once. Failures to send are logged, never thrown (a `count` that is not a
+   * positive integer is a caller's bug: RangeError). `count` > 1: one Event that stands for that many
+   * occurrences (its `count` starts there).
    */
   event(object: ObjectReference, type: EventType, reason: string, message: string, count = 1): void {
     if (!(Number.isInteger(count) && count >= 1))
